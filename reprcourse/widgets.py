@@ -178,3 +178,16 @@ def interactive_figure(draw, params, *, initial=None, labels=None, mode=None, dp
         return fig
 
     return widgets.interactive(show, **sliders)
+
+
+# --- chapter builders: each chapter adds its widget builders in its own section below ---
+
+# --- chapter 2: sparse coding (owned by the foundation chapters) ---
+
+# --- chapter 3: ISTA and recovery (owned by the recovery chapter) ---
+
+# --- chapter 4: dictionary learning (owned by the dictionary-learning chapter) ---
+
+# --- chapter 5: autoencoders (owned by the autoencoders chapter) ---
+
+# --- chapter 6: VAE (owned by the VAE chapter) ---
