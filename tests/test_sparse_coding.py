@@ -1,0 +1,270 @@
+"""Tests of reprcourse.sparse_coding: references, invariants, properties, bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.decomposition import sparse_encode
+
+from reprcourse.sparse_coding import (fista, ista, lipschitz_constant, mutual_coherence,
+                                      one_step_encode, soft_threshold, sparse_objective)
+
+
+def random_problem(seed, n=30, d=20, k=40, scale=1.0):
+    rng = np.random.default_rng(seed)
+    D = rng.standard_normal((d, k))
+    D /= np.linalg.norm(D, axis=0)
+    X = scale * rng.standard_normal((n, d))
+    return X, D
+
+
+def sklearn_objective(X, D, lam):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        H = sparse_encode(X, D.T, algorithm="lasso_cd", alpha=lam, max_iter=20_000)
+    return sparse_objective(X, D, H, lam)
+
+
+# ------------------------------------------------------------------ soft threshold
+def lecture_ista_rule(h, lam):
+    """The lecture's rule, entry by entry: move toward zero by lam, clamp to 0 on a sign flip."""
+    out = np.empty_like(h)
+    for i, v in enumerate(h.ravel()):
+        moved = v - lam * np.sign(v)
+        out.flat[i] = 0.0 if np.sign(moved) != np.sign(v) else moved
+    return out
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-10, 10, allow_nan=False), min_size=1, max_size=30),
+       st.floats(0, 5, allow_nan=False))
+def test_soft_threshold_is_the_lecture_rule(values, tau):
+    x = np.array(values)
+    np.testing.assert_allclose(soft_threshold(x, tau), lecture_ista_rule(x, tau), atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-10, 10, allow_nan=False), min_size=1, max_size=30),
+       st.floats(0, 5, allow_nan=False))
+def test_soft_threshold_is_the_prox_of_l1(values, tau):
+    """thr_tau(x) minimises ½(u − x)² + tau|u| — check against a fine grid."""
+    x = np.array(values)
+    grid = np.linspace(-15, 15, 30_001)
+    best = grid[np.argmin(0.5 * (grid[None] - x[:, None]) ** 2 + tau * np.abs(grid[None]), 1)]
+    np.testing.assert_allclose(soft_threshold(x, tau), best, atol=2e-3)
+
+
+def test_soft_threshold_kinds_and_dtypes():
+    x32 = np.array([-2.0, 0.5, 3.0], dtype=np.float32)
+    assert soft_threshold(x32, 1.0).dtype == np.float32
+    assert soft_threshold(x32.astype(np.float64), 1.0).dtype == np.float64
+    t = torch.tensor([[-2.0, 0.5, 3.0]])
+    out = soft_threshold(t, 1.0)
+    assert isinstance(out, torch.Tensor) and out.shape == t.shape
+    assert out.tolist() == [[-1.0, 0.0, 2.0]]
+    assert soft_threshold(np.array([1, -3, 0]), 1).tolist() == [0.0, -2.0, 0.0]  # ints → float
+
+
+# ------------------------------------------------------------------ objective and helpers
+def test_sparse_objective_closed_form():
+    X = np.array([[1.0, 2.0]])
+    D = np.eye(2)
+    H = np.array([[1.0, 0.0]])
+    # ½‖(0, 2)‖² + 0.5·1 = 2.5
+    assert sparse_objective(X, D, H, 0.5) == pytest.approx(2.5)
+
+
+def test_sparse_objective_matches_sklearn_lasso_per_sample():
+    X, D = random_problem(0)
+    H = np.random.default_rng(1).standard_normal((X.shape[0], D.shape[1]))
+    # sklearn's Lasso objective is (1/2n)‖y − Xw‖² + α‖w‖₁ with n = n_features here
+    per_sample = [0.5 * np.sum((x - D @ h) ** 2) + 0.3 * np.abs(h).sum() for x, h in zip(X, H)]
+    assert sparse_objective(X, D, H, 0.3) == pytest.approx(np.mean(per_sample))
+
+
+def test_lipschitz_constant_is_largest_eigenvalue():
+    _, D = random_problem(2)
+    assert lipschitz_constant(D) == pytest.approx(np.linalg.eigvalsh(D.T @ D).max())
+
+
+def test_mutual_coherence_known_values():
+    assert mutual_coherence(np.eye(5)) == pytest.approx(0.0)
+    d = 16
+    hadamard = np.array([[1.0]])
+    while hadamard.shape[0] < d:
+        hadamard = np.block([[hadamard, hadamard], [hadamard, -hadamard]])
+    D = np.hstack([np.eye(d), hadamard / np.sqrt(d)])
+    assert mutual_coherence(D) == pytest.approx(1 / np.sqrt(d))
+    # scaling columns does not change coherence; a repeated atom has coherence 1
+    assert mutual_coherence(D * np.arange(1, 2 * d + 1)) == pytest.approx(1 / np.sqrt(d))
+    assert mutual_coherence(np.array([[1.0, -2.0], [0.0, 0.0]])) == pytest.approx(1.0)
+    assert mutual_coherence(np.array([[3.0], [4.0]])) == 0.0
+
+
+def test_one_step_encode_recovers_orthogonal_codes():
+    rng = np.random.default_rng(3)
+    Q, _ = np.linalg.qr(rng.standard_normal((32, 32)))
+    H_true = np.where(rng.random((50, 32)) < 0.2, rng.choice([-1.0, 1.0], (50, 32)), 0.0)
+    H_true *= 1 + rng.random((50, 32))                              # |h*_i| >= 1 = τ
+    H = one_step_encode(H_true @ Q.T, Q, 0.9)
+    np.testing.assert_array_equal(np.sign(H), np.sign(H_true))
+    # with an orthogonal D one step of size 1 equals the lasso solution itself
+    np.testing.assert_allclose(H, ista(H_true @ Q.T, Q, 0.9), atol=1e-10)
+
+
+# ------------------------------------------------------------------ solvers vs sklearn
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("solver", [ista, fista])
+def test_solvers_reach_sklearn_objective_with_defaults(solver, seed):
+    rng = np.random.default_rng(seed)
+    X, D = random_problem(seed, n=int(rng.integers(1, 40)), d=int(rng.integers(2, 30)),
+                          k=int(rng.integers(1, 60)), scale=rng.uniform(0.2, 4))
+    lam = rng.uniform(0.05, 1.0)
+    ref = sklearn_objective(X, D, lam)
+    assert sparse_objective(X, D, solver(X, D, lam), lam) <= ref * (1 + 1e-4) + 1e-12
+
+
+def test_ista_objective_never_increases():
+    X, D = random_problem(5, n=20, d=15, k=45)
+    values = []
+    ista(X, D, 0.2, n_iter=300, tol=0.0,
+         callback=lambda k, H: values.append(sparse_objective(X, D, H, 0.2)))
+    assert len(values) == 300
+    assert np.all(np.diff(values) <= 1e-12 * values[0])
+
+
+def test_ista_and_fista_reach_the_same_optimum():
+    X, D = random_problem(6, n=25, d=20, k=30)
+    H_i = ista(X, D, 0.3, n_iter=50_000, tol=1e-12)
+    H_f = fista(X, D, 0.3, n_iter=20_000, tol=1e-12, mixed_precision=False)
+    np.testing.assert_allclose(H_i, H_f, atol=1e-6)
+    assert sparse_objective(X, D, H_i, 0.3) == pytest.approx(sparse_objective(X, D, H_f, 0.3),
+                                                            rel=1e-10)
+
+
+def test_fista_with_and_without_restart_agree():
+    X, D = random_problem(7)
+    a = fista(X, D, 0.4, restart=True, tol=1e-10, n_iter=20_000, mixed_precision=False)
+    b = fista(X, D, 0.4, restart=False, tol=1e-10, n_iter=20_000, mixed_precision=False)
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_fista_optimality_conditions():
+    """At the lasso optimum: Dᵀ(x − Dh) = λ sign(h) on the support, |·| ≤ λ off it."""
+    X, D = random_problem(8)
+    lam = 0.3
+    H = fista(X, D, lam, tol=1e-10, n_iter=20_000)
+    G = (X - H @ D.T) @ D                                          # (n, k) correlations
+    on = H != 0
+    np.testing.assert_allclose(G[on], lam * np.sign(H[on]), atol=1e-6)
+    assert np.all(np.abs(G[~on]) <= lam + 1e-6)
+
+
+def test_warm_start_and_large_lambda():
+    X, D = random_problem(9)
+    lam_max = np.abs(X @ D).max()
+    assert np.all(fista(X, D, lam_max * 1.01) == 0)                 # λ ≥ ‖Dᵀx‖∞ ⇒ h = 0
+    H = fista(X, D, 0.3, tol=1e-10, n_iter=20_000)
+    calls = []
+    fista(X, D, 0.3, H0=H, tol=1e-6, callback=lambda k, H_: calls.append(k))
+    assert len(calls) <= 3                                          # already optimal
+
+
+def test_lam_zero_is_least_squares():
+    rng = np.random.default_rng(10)
+    D = rng.standard_normal((20, 8))
+    D /= np.linalg.norm(D, axis=0)
+    X = rng.standard_normal((5, 20))
+    H_ls = np.linalg.lstsq(D, X.T, rcond=None)[0].T
+    np.testing.assert_allclose(fista(X, D, 0.0, tol=1e-12, n_iter=50_000), H_ls, atol=1e-6)
+
+
+# ------------------------------------------------------------------ kinds, dtypes, shapes
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 12), d=st.integers(1, 10), k=st.integers(1, 14),
+       dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 10_000))
+def test_shapes_and_dtypes(n, d, k, dtype, seed):
+    rng = np.random.default_rng(seed)
+    D = rng.standard_normal((d, k)).astype(dtype)
+    D /= np.linalg.norm(D, axis=0)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    for f in (ista, fista, one_step_encode):
+        H = f(X, D, 0.1)
+        assert H.shape == (n, k) and H.dtype == dtype and isinstance(H, np.ndarray)
+        assert np.isfinite(H).all()
+
+
+def test_float64_wins_over_float32():
+    X, D = random_problem(11)
+    assert fista(X.astype(np.float32), D, 0.1).dtype == np.float64
+
+
+def test_torch_in_torch_out():
+    X, D = random_problem(12)
+    Xt, Dt = torch.tensor(X), torch.tensor(D)
+    for f in (ista, fista, one_step_encode):
+        H = f(Xt, Dt, 0.2)
+        assert isinstance(H, torch.Tensor) and H.dtype == torch.float64
+        np.testing.assert_allclose(H.numpy(), f(X, D, 0.2), atol=1e-10)
+    assert fista(Xt.float(), Dt.float(), 0.2).dtype == torch.float32
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_tensors_stay_on_device():
+    X, D = random_problem(13)
+    H = fista(torch.tensor(X, device="cuda"), torch.tensor(D, device="cuda"), 0.2)
+    assert H.device.type == "cuda"
+    np.testing.assert_allclose(H.cpu().numpy(), fista(X, D, 0.2), atol=1e-5)
+
+
+def test_fista_fast_path_matches_gram_path():
+    """Wide dictionaries (k > 2d) use the residual form; the result must not depend on it."""
+    X, D = random_problem(14, n=40, d=8, k=40)
+    H = fista(X, D, 0.2, tol=1e-10, n_iter=20_000, mixed_precision=False)
+    assert sparse_objective(X, D, H, 0.2) <= sklearn_objective(X, D, 0.2) * (1 + 1e-8)
+
+
+def test_callback_receives_numpy_full_codes():
+    X, D = random_problem(15)
+    seen = []
+    fista(X, D, 0.2, n_iter=5, callback=lambda k, H: seen.append((k, type(H), H.shape)))
+    assert seen[0] == (1, np.ndarray, (X.shape[0], D.shape[1]))
+
+
+# ------------------------------------------------------------------ bad input
+X0, D0 = random_problem(0)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: fista(X0, D0[:-1], 0.1), ValueError, "D has 19 rows but X has 20 features"),
+    (lambda: fista(X0, D0, -0.1), ValueError, "lam must be >= 0"),
+    (lambda: fista(X0, D0, float("nan")), ValueError, "lam must be finite"),
+    (lambda: fista(X0, D0, "0.1"), TypeError, "lam must be a real number"),
+    (lambda: fista(X0, D0, True), TypeError, "lam must be a real number"),
+    (lambda: fista(np.full((3, 20), np.nan), D0, 0.1), ValueError, "X contains NaN or inf"),
+    (lambda: fista(X0, np.where(D0 == D0[0, 0], np.inf, D0), 0.1), ValueError, "D contains NaN or inf"),
+    (lambda: fista(X0[:0], D0, 0.1), ValueError, "X is empty"),
+    (lambda: fista(X0[0], D0, 0.1), ValueError, r"X must be 2-D \(n_samples, n_features\), got shape \(20,\)"),
+    (lambda: fista(X0.astype(bool), D0, 0.1), TypeError, "X must hold real numbers"),
+    (lambda: fista("X", D0, 0.1), TypeError, "X must be a numpy array or torch tensor"),
+    (lambda: fista(X0, D0, 0.1, n_iter=0), ValueError, "n_iter must be >= 1"),
+    (lambda: fista(X0, D0, 0.1, n_iter=2.5), TypeError, "n_iter must be an integer"),
+    (lambda: fista(X0, D0, 0.1, tol=-1), ValueError, "tol must be >= 0"),
+    (lambda: fista(X0, D0, 0.1, H0=np.zeros((3, 3))), ValueError, "H has shape"),
+    (lambda: fista(torch.tensor(X0), D0, 0.1), TypeError, "all numpy arrays or all torch"),
+    (lambda: ista(X0, D0, 0.1, step=0), ValueError, "step must be > 0"),
+    (lambda: ista(X0, D0, 0.1, callback=3), TypeError, "callback must be callable"),
+    (lambda: fista(X0, np.zeros((20, 4)), 0.1), ValueError, "zero column"),
+    (lambda: one_step_encode(X0, 2 * D0, 0.1), ValueError, "unit-norm columns"),
+    (lambda: soft_threshold(np.ones(3), -1.0), ValueError, "tau must be >= 0"),
+    (lambda: soft_threshold(np.ones(0), 1.0), ValueError, "x is empty"),
+    (lambda: sparse_objective(X0, D0, np.zeros((30, 3)), 0.1), ValueError, "H has shape"),
+    (lambda: mutual_coherence(np.ones(4)), ValueError, "D must be 2-D"),
+    (lambda: lipschitz_constant(np.array([[np.inf]])), ValueError, "D contains NaN or inf"),
+])
+def test_bad_input_is_rejected_clearly(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
