@@ -20,17 +20,24 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 ## Build the Jupyter Book site offline into _build/html (notebooks executed, warnings are errors).
+## --all: every page is rebuilt and every notebook re-run, so a stale page can never hide a failure.
 book: $(STAMP)
-	REPRCOURSE_WIDGETS=static MPLBACKEND=Agg $(BIN)/jupyter-book build . -W --keep-going
+	REPRCOURSE_WIDGETS=static MPLBACKEND=Agg $(BIN)/jupyter-book build . --all -W --keep-going
+
+## Build the site, then open every page in headless Chromium as a visitor would (no network):
+## console errors, MathJax, static sliders, requests off localhost. Screenshots: _build/site-check.
+site-check: book
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	$(BIN)/python scripts/site_check.py _build/html --out _build/site-check
 
 ## Package tests, then every notebook under nbval.
 test: test-package test-notebooks
 
 test-package: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests -n $(JOBS) -q
+	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests -n $(JOBS) -q
 
 test-notebooks: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval book -n $(JOBS) --dist loadscope -q \
+	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python -m pytest --nbval book -n $(JOBS) --dist loadscope -q \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 ## Open the chapters in JupyterLab.
@@ -39,6 +46,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sparse_coding.py
+	$(BIN)/python benchmarks/widgets.py
 
 clean:
 	rm -rf _build .pytest_cache
