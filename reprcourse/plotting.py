@@ -82,8 +82,7 @@ def image_grid(images, *, shape=None, n_cols=None, ax=None, cmap="gray", symmetr
     if ax is None:
         _, ax = plt.subplots(figsize=(min(8, 0.5 + 0.1 * canvas.shape[1]),) * 2)
     vmin, vmax = (-1, 1) if symmetric else (0, 1)
-    cm = plt.get_cmap(cmap).copy()
-    cm.set_bad("white")
+    cm = plt.get_cmap(cmap).with_extremes(bad="white")
     im = ax.imshow(canvas, cmap=cm, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_axis_off()
     if title:
@@ -753,7 +752,7 @@ def threshold_claim(noise, errors, *, ax=None, title=None):
                 color=colors.get(kind, COLORS["data"]), label=f"{kind} threshold")
     ax.set(xlabel="noise ‖ε‖₂ / τ", ylabel="reconstruction error ‖x̂ − x‖₂ / τ",
            xlim=(0, noise.max()), ylim=(0, 1.02 * top))
-    ax.legend(frameon=False, fontsize=8, markerscale=4, loc="upper left")
+    ax.legend(frameon=False, fontsize=8, markerscale=4, loc="lower right")
     if title:
         ax.set_title(title, fontsize=10)
     return ax
