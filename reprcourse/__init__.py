@@ -8,6 +8,7 @@ offline data sets; :mod:`~reprcourse.plotting` and :mod:`~reprcourse.widgets` ho
 widget code of the notebooks. The most used functions are also importable from here.
 """
 
+from .autoencoders import Autoencoder, ThresholdAutoencoder, corrupt, train
 from .recovery import recovery_conditions, sign_recovered
 from .sparse_coding import (fista, ista, lipschitz_constant, mutual_coherence, one_step_encode,
                             soft_threshold, sparse_objective)
@@ -18,4 +19,4 @@ __version__ = "0.1.0"
 
 __all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "one_step_encode",
            "mutual_coherence", "lipschitz_constant", "pca", "kmeans", "recovery_conditions",
-           "sign_recovered", "VAE", "gaussian_kl", "elbo", "iwae_bound"]
+           "sign_recovered", "Autoencoder", "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo", "iwae_bound"]

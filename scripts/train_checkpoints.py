@@ -5,7 +5,7 @@ some of their models well. This script trains those models once and saves them (
 weights, a few hundred kB each) with their training histories in the checkpoint's ``meta``;
 the notebooks load them with :func:`reprcourse.autoencoders.pretrained`.
 
-    python scripts/train_checkpoints.py              # all of them (about 10-20 min, 1 core)
+    python scripts/train_checkpoints.py              # all of them (5-10 min on one core)
     python scripts/train_checkpoints.py --only deep  # one group: denoising, deep, patches
 
 Everything is seeded and runs on one CPU thread, so a second run on the same machine writes
