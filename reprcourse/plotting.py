@@ -644,6 +644,118 @@ def plot_shrinkage(v, outputs, lam, *, ax=None, title=None):
 
 
 # --- chapter 4: dictionary learning (owned by the dictionary-learning chapter) ---
+def atoms_vs_pca(D, components, *, n_show=64, usage=None, title=None):
+    """Learned atoms next to principal components, as two grids of 8×8 images.
+
+    Parameters
+    ----------
+    D : array of shape (n_features, n_atoms)
+        Learned dictionary; the ``n_show`` most used atoms are shown if ``usage`` is given.
+    components : array of shape (n_components, n_features)
+        Principal directions as rows, largest variance first.
+    usage : array of shape (n_atoms,), optional
+        How often each atom is used (e.g. ``(H != 0).mean(0)``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    D = np.asarray(check_array(D, "D", shape_hint="(n_features, n_atoms)"))
+    order = np.argsort(-np.asarray(usage)) if usage is not None else np.arange(D.shape[1])
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.8))
+    atom_grid(D[:, order[:n_show]], ax=axes[0],
+              title=f"dictionary atoms ({min(n_show, D.shape[1])} most used)")
+    atom_grid(np.asarray(components)[:n_show].T, ax=axes[1],
+              title=f"PCA components (first {min(n_show, len(components))})")
+    fig.suptitle(title or "Sparse coding finds localised, oriented edges; PCA finds global "
+                 "Fourier-like waves")
+    fig.tight_layout()
+    return fig
+
+
+def lam_atoms_figure(D, H, lam, *, n_show=64):
+    """Atoms learned at one λ and the distribution of non-zeros per code (widget frame)."""
+    H = np.asarray(H)
+    nnz = (H != 0).sum(1)
+    fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), gridspec_kw={"width_ratios": [1, 1.1]})
+    usage = (H != 0).mean(0)
+    atom_grid(np.asarray(D)[:, np.argsort(-usage)[:n_show]], ax=axes[0],
+              title=f"atoms, λ = {lam:g}")
+    axes[1].hist(nnz, bins=np.arange(0, max(nnz.max(), 10) + 2) - 0.5, color=COLORS["estimate"])
+    axes[1].set_xlabel("non-zero coefficients per patch")
+    axes[1].set_ylabel("patches")
+    axes[1].set_title(f"mean {nnz.mean():.1f} non-zeros; {np.mean(usage == 0):.0%} atoms unused")
+    fig.tight_layout()
+    return fig
+
+
+def inpainting_panel(original, mask, results, *, title=None):
+    """Original, masked image and one or more fillings, with the error on missing pixels.
+
+    Parameters
+    ----------
+    original : array of shape (height, width)
+    mask : bool array of shape (height, width), True where observed
+    results : dict of {label: array of shape (height, width)}
+        Inpainted images; each title shows its RMSE on the missing pixels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    original = np.asarray(original, dtype=float)
+    mask = np.asarray(mask, dtype=bool)
+    n = 2 + len(results)
+    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 3.0))
+    cmap = plt.get_cmap("gray").with_extremes(bad=COLORS["estimate"])
+    lo, hi = original.min(), original.max()
+    axes[0].imshow(original, cmap=cmap, vmin=lo, vmax=hi)
+    axes[0].set_title("original")
+    axes[1].imshow(np.where(mask, original, np.nan), cmap=cmap, vmin=lo, vmax=hi)
+    axes[1].set_title(f"observed ({np.mean(~mask):.0%} missing, red)")
+    for ax, (label, img) in zip(axes[2:], results.items()):
+        rmse = np.sqrt(np.mean((np.asarray(img) - original)[~mask] ** 2))
+        ax.imshow(img, cmap=cmap, vmin=lo, vmax=hi)
+        ax.set_title(f"{label}\nRMSE {rmse:.3f}")
+    for ax in axes:
+        ax.set_axis_off()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def word_senses_figure(senses, *, title=None):
+    """The lecture's polysemy table: for each word, its atoms and their nearest words.
+
+    Parameters
+    ----------
+    senses : dict of {word: list of (coefficient, atom index, nearest words)}
+        As returned by :func:`reprcourse.polysemy.word_senses`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n_rows = max(len(v) for v in senses.values())
+    n_near = max(len(s[2]) for v in senses.values() for s in v)
+    fig, axes = plt.subplots(1, len(senses), figsize=(4.3 * len(senses), 0.9 + 0.28 * n_near
+                                                          * (n_rows / 2 + 0.5)))
+    for ax, (word, rows) in zip(np.atleast_1d(axes), senses.items()):
+        ax.set_axis_off()
+        ax.set_title(f"“{word}”", fontsize=13, fontweight="bold")
+        for i, (coef, j, near) in enumerate(rows):
+            y = 1 - i / n_rows
+            ax.text(0.0, y, f"atom {j}  (h = {coef:.2f})", transform=ax.transAxes,
+                    fontsize=9, color=COLORS["estimate"], va="top")
+            ax.text(0.0, y - 0.07, ", ".join(near[:3]) + ",\n" + ", ".join(near[3:]),
+                    transform=ax.transAxes, fontsize=9, va="top")
+    fig.suptitle(title or "Each sense of a word is an atom of the dictionary "
+                 "(atom = its nearest words)")
+    fig.tight_layout()
+    return fig
+
+
 
 # --- chapter 5: autoencoders (owned by the autoencoders chapter) ---
 def _new_figure(figsize):

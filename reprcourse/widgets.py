@@ -514,6 +514,43 @@ def coherence_widget(*, mus=(0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1,
 
 
 # --- chapter 4: dictionary learning (owned by the dictionary-learning chapter) ---
+def dictionary_lambda_widget(X, *, lams=(0.1, 0.25, 0.5, 1.0, 2.0), n_atoms=64, n_iter=4,
+                             seed=0, mode=None):
+    """Chapter 4 widget: λ against the learned atoms and the sparsity of the codes.
+
+    One dictionary is learned per λ on the grid (:func:`learn_dictionary`, same seed), up
+    front, so a slider move only redraws (:func:`reprcourse.plotting.lam_atoms_figure`).
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, 64)
+        Centred 8×8 patches (keep it small: a few thousand).
+    lams : sequence of float >= 0
+        Slider grid for λ.
+    n_atoms, n_iter, seed
+        Passed to :func:`learn_dictionary`.
+    mode : {"live", "static"}, optional
+
+    Returns
+    -------
+    ipywidgets.interactive or IPython.display.HTML
+    """
+    from .dictionary_learning import learn_dictionary
+    from .plotting import lam_atoms_figure
+
+    lams = [float(v) for v in lams]
+    if not lams or min(lams) < 0:
+        raise ValueError(f"lams must be a non-empty sequence of numbers >= 0, got {lams!r}")
+    learned = {lam: learn_dictionary(X, n_atoms, lam, n_iter=n_iter, seed=seed,
+                                     progress=False) for lam in lams}
+
+    def draw(lam):
+        D, H = learned[lam]
+        return lam_atoms_figure(D, H, lam)
+
+    return interactive_figure(draw, {"lam": lams}, labels={"lam": "λ"}, mode=mode)
+
+
 
 # --- chapter 5: autoencoders (owned by the autoencoders chapter) ---
 def denoising_widget(models, X, *, n_images=6, n_filters=36, shape=(28, 28), seed=0,

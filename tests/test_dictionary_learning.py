@@ -1,0 +1,285 @@
+"""Tests for dictionary learning, inpainting and the polysemy helpers (chapter 4)."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.decomposition import MiniBatchDictionaryLearning
+from sklearn.exceptions import NotFittedError
+
+from reprcourse.data import word_vectors
+from reprcourse.dictionary_learning import (DictionaryLearner, from_sklearn, learn_dictionary,
+                                            to_sklearn)
+from reprcourse.inpainting import inpaint, masked_sparse_code, random_mask, smooth_fill
+from reprcourse.polysemy import atom_neighbours, word_senses
+from reprcourse.sparse_coding import fista, sparse_objective
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """These problems are tiny: one thread avoids OpenMP spin-waits on a busy 2-core box."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def planted(n=2000, d=20, k=30, s=3, seed=0):
+    """Sparse data from a random unit-norm dictionary: X = H* D*ᵀ."""
+    rng = np.random.default_rng(seed)
+    D = rng.standard_normal((d, k))
+    D /= np.linalg.norm(D, axis=0)
+    H = np.zeros((n, k))
+    for i in range(n):
+        H[i, rng.choice(k, s, replace=False)] = rng.choice([-1, 1], s) * rng.uniform(1, 2, s)
+    return H @ D.T, D
+
+
+@pytest.fixture(scope="module")
+def small():
+    X, _ = planted(n=600, d=16, k=24, seed=1)
+    return X
+
+
+def test_objective_decreases_over_epochs(small):
+    history = []
+    learn_dictionary(small, 24, 0.1, n_iter=6, batch_size=100, seed=0, progress=False,
+                     callback=lambda e, D, obj: history.append(obj))
+    assert len(history) == 6
+    assert np.all(np.diff(history) <= 1e-9 * history[0])
+    assert history[-1] < 0.95 * history[0]
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), update=st.sampled_from(["bcd", "gradient"]),
+       n_atoms=st.integers(1, 40))
+def test_atoms_stay_unit_norm(small, seed, update, n_atoms):
+    D, H = learn_dictionary(small[:200], n_atoms, 0.2, n_iter=2, batch_size=64, seed=seed,
+                            update=update, progress=False)
+    assert D.shape == (16, n_atoms) and H.shape == (200, n_atoms)
+    np.testing.assert_allclose(np.linalg.norm(D, axis=0), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_recovers_planted_dictionary(seed):
+    X, D_true = planted(n=3000, d=24, k=32, s=3, seed=seed)
+    D, _ = learn_dictionary(X, 32, 0.1, n_iter=20, batch_size=300, seed=seed, progress=False)
+    best = np.abs(D_true.T @ D).max(axis=1)                        # up to permutation and sign
+    # from a random start most atoms are found; a few may stay stuck (chapter 4)
+    assert np.median(best) > 0.999 and np.mean(best > 0.95) >= 0.8
+
+
+def test_warm_start_recovers_every_atom():
+    X, D_true = planted(n=3000, d=24, k=32, s=3, seed=1)
+    rng = np.random.default_rng(0)
+    D0 = D_true + 0.3 * rng.standard_normal(D_true.shape) / np.sqrt(24)   # ~0.95 cosine
+    D, _ = learn_dictionary(X, 32, 0.1, n_iter=10, batch_size=300, D0=D0, seed=0,
+                            progress=False)
+    assert np.abs(np.sum(D * D_true, axis=0)).min() > 0.99     # Arora et al. 2015
+
+
+def test_learning_beats_the_initial_dictionary(small):
+    D_learned, _ = learn_dictionary(small, 24, 0.1, n_iter=8, batch_size=100, seed=0,
+                                    progress=False)
+    D_init = small[np.random.default_rng(0).choice(600, 24, replace=False)].T
+    D_init = D_init / np.linalg.norm(D_init, axis=0)
+
+    def f(D):
+        return sparse_objective(small, D, fista(small, D, 0.1, tol=1e-4), 0.1)
+    assert f(D_learned) < 0.9 * f(D_init)
+
+
+def test_returned_codes_match_dictionary(small):
+    D, H = learn_dictionary(small, 24, 0.1, n_iter=3, batch_size=200, seed=0, progress=False)
+    H_exact = fista(small, D, 0.1, tol=1e-8, n_iter=5000)
+    assert sparse_objective(small, D, H, 0.1) <= 1.05 * sparse_objective(small, D, H_exact, 0.1)
+
+
+def test_dtype_and_backend(small):
+    D32, H32 = learn_dictionary(small.astype(np.float32), 8, 0.1, n_iter=1, seed=0,
+                                progress=False)
+    assert D32.dtype == np.float32 and H32.dtype == np.float32
+    D64, H64 = learn_dictionary(small, 8, 0.1, n_iter=1, seed=0, progress=False)
+    assert D64.dtype == np.float64 and H64.dtype == np.float64
+    Dt, Ht = learn_dictionary(torch.from_numpy(small), 8, 0.1, n_iter=1, seed=0, progress=False)
+    assert isinstance(Dt, torch.Tensor) and Dt.dtype == torch.float64
+    np.testing.assert_allclose(Dt.numpy(), D64, atol=1e-6)
+
+
+def test_same_seed_same_result(small):
+    a = learn_dictionary(small, 8, 0.1, n_iter=2, seed=3, progress=False)[0]
+    b = learn_dictionary(small, 8, 0.1, n_iter=2, seed=3, progress=False)[0]
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs, err, match", [
+    (dict(X=np.zeros((0, 4))), ValueError, "empty"),
+    (dict(X=np.full((5, 4), np.nan)), ValueError, "NaN"),
+    (dict(X=np.ones(4)), ValueError, "2-D"),
+    (dict(n_atoms=0), ValueError, "n_atoms"),
+    (dict(n_atoms=2.5), TypeError, "n_atoms"),
+    (dict(lam=-1.0), ValueError, "lam"),
+    (dict(n_iter=0), ValueError, "n_iter"),
+    (dict(batch_size=0), ValueError, "batch_size"),
+    (dict(update="newton"), ValueError, "update"),
+    (dict(seed="a"), TypeError, "seed"),
+    (dict(callback=3), TypeError, "callback"),
+    (dict(D0=np.ones((5, 3))), ValueError, "D0 has 5 rows"),
+    (dict(D0=np.ones((4, 2))), ValueError, "n_atoms=3"),
+    (dict(D0=np.zeros((4, 3))), ValueError, "zero column"),
+])
+def test_bad_input(kwargs, err, match):
+    args = dict(X=np.random.default_rng(0).standard_normal((20, 4)), n_atoms=3, lam=0.1)
+    args.update(kwargs)
+    with pytest.raises(err, match=match):
+        learn_dictionary(args.pop("X"), args.pop("n_atoms"), args.pop("lam"), progress=False,
+                         **args)
+
+
+# --- estimator and scikit-learn interoperability ---------------------------------------
+def test_estimator_fit_transform_and_params(small):
+    model = DictionaryLearner(n_atoms=12, lam=0.1, n_iter=3, seed=0, progress=False)
+    assert model.get_params()["n_atoms"] == 12 and clone(model).get_params() == model.get_params()
+    H = model.fit_transform(small)
+    assert H.shape == (600, 12) and model.components_.shape == (12, 16)
+    assert model.dictionary_.shape == (16, 12) and len(model.history_) == 3
+    H2 = model.transform(small)
+    assert sparse_objective(small, model.dictionary_, H2, 0.1) <= \
+        sparse_objective(small, model.dictionary_, H, 0.1) + 1e-9
+    with pytest.raises(NotFittedError):
+        DictionaryLearner().transform(small)
+    with pytest.raises(ValueError, match="rows but X has"):
+        model.transform(small[:, :5])
+
+
+def test_layout_converters_round_trip():
+    D = np.random.default_rng(0).standard_normal((6, 9))
+    np.testing.assert_array_equal(from_sklearn(to_sklearn(D)), D)
+    assert to_sklearn(D).shape == (9, 6)
+    Dt = torch.from_numpy(D)
+    assert torch.equal(from_sklearn(to_sklearn(Dt)), Dt)
+    with pytest.raises(ValueError, match="components"):
+        from_sklearn(np.ones(3))
+
+
+def test_from_sklearn_matches_sklearn_codes(small):
+    sk = MiniBatchDictionaryLearning(10, alpha=0.2, batch_size=64, max_iter=2,
+                                     random_state=0).fit(small)
+    model = DictionaryLearner.from_sklearn(sk)
+    np.testing.assert_allclose(model.components_, sk.components_ /
+                               np.linalg.norm(sk.components_, axis=1, keepdims=True))
+    assert model.lam == 0.2
+    ours = model.transform(small[:50], tol=1e-9, n_iter=20000)
+    from sklearn.decomposition import sparse_encode
+    ref = sparse_encode(small[:50], model.components_, algorithm="lasso_cd", alpha=0.2,
+                        max_iter=5000)
+    np.testing.assert_allclose(ours, ref, atol=1e-4)
+    with pytest.raises(TypeError, match="components_"):
+        DictionaryLearner.from_sklearn(object())
+
+
+# --- inpainting --------------------------------------------------------------------------
+def test_masked_code_with_full_mask_is_the_lasso(small):
+    D = np.random.default_rng(0).standard_normal((16, 10))
+    D /= np.linalg.norm(D, axis=0)
+    H = masked_sparse_code(small[:30], np.ones((30, 16)), D, 0.2, n_iter=2000)
+    np.testing.assert_allclose(H, fista(small[:30], D, 0.2, tol=1e-9, n_iter=5000), atol=1e-3)
+
+
+def test_masked_code_ignores_missing_values(small):
+    D = np.random.default_rng(1).standard_normal((16, 10))
+    D /= np.linalg.norm(D, axis=0)
+    M = np.random.default_rng(2).random((30, 16)) > 0.3
+    garbage = np.where(M, small[:30], 1e3)
+    np.testing.assert_allclose(masked_sparse_code(garbage, M, D, 0.2, n_iter=50),
+                               masked_sparse_code(small[:30], M, D, 0.2, n_iter=50), atol=1e-5)
+
+
+def test_inpaint_keeps_observed_pixels_and_is_finite():
+    image = np.add.outer(np.sin(np.arange(32) / 2.0), np.cos(np.arange(32) / 3.0))
+    mask = random_mask(image.shape, 0.5, seed=1)
+    D = np.eye(16)                                                 # a trivial 4×4 dictionary
+    out = inpaint(image, mask, D, 0.0, stride=1, n_iter=5)
+    np.testing.assert_array_equal(out[mask], image[mask])
+    assert np.isfinite(out).all() and out.shape == image.shape
+    base = smooth_fill(image, mask)
+    np.testing.assert_array_equal(base[mask], image[mask])
+    assert np.sqrt(np.mean((base - image)[~mask] ** 2)) < image.std()
+
+
+@settings(max_examples=15, deadline=None)
+@given(missing=st.floats(0.0, 0.9), block=st.integers(1, 5), seed=st.integers(0, 100))
+def test_random_mask_fraction(missing, block, seed):
+    m = random_mask((60, 50), missing, block=block, seed=seed)
+    assert m.shape == (60, 50) and m.dtype == bool
+    assert abs((1 - m.mean()) - missing) < 0.35
+
+
+def test_inpainting_bad_input():
+    with pytest.raises(ValueError, match="missing"):
+        random_mask((4, 4), 1.0)
+    with pytest.raises(ValueError, match="mask has shape"):
+        inpaint(np.ones((8, 8)), np.ones((7, 8), bool), np.eye(16), 0.1)
+    with pytest.raises(ValueError, match="square patch"):
+        inpaint(np.ones((8, 8)), np.ones((8, 8), bool), np.eye(15), 0.1)
+    with pytest.raises(ValueError, match="M has shape"):
+        masked_sparse_code(np.ones((3, 4)), np.ones((3, 5)), np.eye(4), 0.1)
+    with pytest.raises(ValueError, match="sigma"):
+        smooth_fill(np.ones((8, 8)), np.ones((8, 8), bool), sigma=0)
+
+
+# --- word vectors and senses -------------------------------------------------------------
+def test_word_vectors_loader():
+    words, V = word_vectors(500)
+    assert len(words) == 500 and V.shape == (500, 50) and V.dtype == np.float64
+    assert words[0] == "the" and "bank" in words
+    _, U = word_vectors(10, normalize=True)
+    np.testing.assert_allclose(np.linalg.norm(U, axis=1), 1.0)
+    with pytest.raises(ValueError, match="n_words"):
+        word_vectors(0)
+    with pytest.raises(TypeError, match="normalize"):
+        word_vectors(10, normalize="yes")
+
+
+def test_atom_neighbours_and_word_senses():
+    words, V = word_vectors(300, normalize=True)
+    D = V[[words.index("house"), words.index("money")]].T           # two "atoms": words
+    near = atom_neighbours(D, V, words, n_near=3)
+    assert near[0][0] == "house" and near[1][0] == "money"
+    H = np.zeros((300, 2))
+    H[words.index("house"), :] = [0.7, 0.1]
+    senses = word_senses("house", words, H, near, n_senses=5)
+    assert [s[1] for s in senses] == [0, 1] and senses[0][2][0] == "house"
+    with pytest.raises(KeyError, match="zzzz"):
+        word_senses("zzzz", words, H, near)
+    with pytest.raises(ValueError, match="words has"):
+        atom_neighbours(D, V, words[:5])
+
+
+# --- chapter-4 figures and widget --------------------------------------------------------
+def test_chapter4_figures_and_widget(small):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from reprcourse.plotting import (atoms_vs_pca, inpainting_panel, lam_atoms_figure,
+                                     word_senses_figure)
+    from reprcourse.widgets import dictionary_lambda_widget
+
+    X = small[:, :16]
+    D, H = learn_dictionary(X, 8, 0.1, n_iter=1, seed=0, progress=False)
+    figs = [atoms_vs_pca(D, np.eye(16)[:4], n_show=4, usage=(H != 0).mean(0)),
+            lam_atoms_figure(D, H, 0.1),
+            inpainting_panel(np.eye(8), np.eye(8) == 0, {"fill": np.zeros((8, 8))}),
+            word_senses_figure({"tie": [(0.5, 3, ["a", "b", "c", "d", "e", "f"])]})]
+    assert all(isinstance(f, plt.Figure) for f in figs)
+    w = dictionary_lambda_widget(X, lams=(0.05, 0.5), n_atoms=4, n_iter=1, mode="live")
+    w.kwargs_widgets[0].value = 0.05
+    assert "λ = 0.05" in w.result.axes[0].get_title()
+    static = dictionary_lambda_widget(X, lams=(0.05, 0.5), n_atoms=4, n_iter=1, mode="static")
+    assert static.data.count("data:image/png") >= 2
+    with pytest.raises(ValueError, match="lams"):
+        dictionary_lambda_widget(X, lams=(-1.0,))
+    plt.close("all")
