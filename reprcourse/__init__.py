@@ -9,6 +9,7 @@ widget code of the notebooks. The most used functions are also importable from h
 """
 
 from .autoencoders import Autoencoder, ThresholdAutoencoder, corrupt, train
+from .dictionary_learning import DictionaryLearner, learn_dictionary
 from .recovery import recovery_conditions, sign_recovered
 from .sparse_coding import (fista, ista, lipschitz_constant, mutual_coherence, one_step_encode,
                             soft_threshold, sparse_objective)
@@ -19,4 +20,4 @@ __version__ = "0.1.0"
 
 __all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "one_step_encode",
            "mutual_coherence", "lipschitz_constant", "pca", "kmeans", "recovery_conditions",
-           "sign_recovered", "Autoencoder", "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo", "iwae_bound"]
+           "sign_recovered", "learn_dictionary", "DictionaryLearner", "Autoencoder", "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo", "iwae_bound"]
