@@ -20,8 +20,8 @@ Speed comes from three things: the data are visited in mini-batches and the dict
 updated after each one (so one pass gives many dictionary steps, as in Mairal et al.'s
 online method), every sample keeps its code between passes (a warm start that makes later
 FISTA calls cheap; Arora, Ge, Ma & Moitra 2015 analyse alternating minimisation from such
-warm starts), and ``A``, ``B`` are kept exact by swapping a batch's old codes for its new
-ones. Both steps never increase ``F``, so the objective recorded after every pass decreases.
+warm starts), and ``A``, ``B`` stay sums over *all* samples (recomputed at each pass, then
+updated by swapping a batch's old codes for its new ones). Both steps never increase ``F``.
 """
 
 from __future__ import annotations
@@ -39,15 +39,17 @@ __all__ = ["learn_dictionary", "DictionaryLearner", "to_sklearn", "from_sklearn"
 
 
 def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0=None,
-                     update="bcd", tol=0.0, code_iter=20, progress=True, callback=None):
+                     update="bcd", tol=0.0, code_iter=20, n_threads=1, progress=True,
+                     callback=None):
     r"""Learn a dictionary by alternating sparse coding and dictionary steps.
 
     Minimises ``F(D, H) = mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` over unit-norm atoms ``D`` and
     codes ``H``. Each pass over the data (an *epoch*) visits shuffled mini-batches; for each
     batch it (1) recomputes the batch's codes with :func:`~reprcourse.sparse_coding.fista`,
     warm-started from their previous value, keeping a new code only if it lowers that
-    sample's objective; (2) updates the sufficient statistics ``A = HᵀH``, ``B = XᵀH`` of
-    all samples; (3) takes one dictionary step and renormalises the atoms:
+    sample's objective; (2) swaps the batch's old codes for the new ones in the sufficient
+    statistics ``A = HᵀH``, ``B = XᵀH`` of all samples (recomputed at each pass); (3)
+    takes one dictionary step and renormalises the atoms:
 
     * ``update="bcd"``: for each atom ``j``, ``d_j ← c_j / ‖c_j‖`` with
       ``c_j = b_j − D a_j + A_jj d_j`` (Mairal et al. 2010), the exact minimiser over
@@ -81,6 +83,10 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0
         than ``tol`` relative to its largest entry, or after ``code_iter`` iterations. The
         defaults (a fixed 20 warm-started iterations) leave the codes inexact but improve
         them at every pass; that is cheaper than solving each lasso exactly.
+    n_threads : int >= 1 or None
+        torch CPU threads while learning (restored afterwards); None keeps torch's setting.
+        One thread is the default: a mini-batch step is many small kernels, whose thread
+        synchronisation costs more than it saves, and collapses on a busy machine.
     progress : bool
         Show a tqdm progress bar over the passes.
     callback : callable, optional
@@ -113,6 +119,20 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     rng = check_generator(seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(threads if n_threads is None else check_int(n_threads, "n_threads",
+                                                                      low=1))
+    try:
+        D, H = _alternate(X, n_atoms, lam, n_iter, batch_size, rng, D0, update, tol, code_iter,
+                          progress, callback)
+    finally:
+        torch.set_num_threads(threads)
+    return _like(D.to(_dtype_of(X)), X), _like(H.to(_dtype_of(X)), X)
+
+
+def _alternate(X, n_atoms, lam, n_iter, batch_size, rng, D0, update, tol, code_iter, progress,
+               callback):
+    """The loop of :func:`learn_dictionary` on validated input; returns float32 tensors."""
     Xt = _as_tensor(X).to(torch.float32)                           # (n, d) working copy
     n, d = Xt.shape
     if D0 is None:
@@ -125,12 +145,11 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0
         D = _as_tensor(D0).to(Xt)
         D = D / D.norm(dim=0)
     H = torch.zeros(n, n_atoms, dtype=Xt.dtype, device=Xt.device)  # (n, k) codes
-    A = torch.zeros(n_atoms, n_atoms, dtype=Xt.dtype, device=Xt.device)  # HᵀH
-    B = torch.zeros(d, n_atoms, dtype=Xt.dtype, device=Xt.device)  # XᵀH
-    used = torch.zeros(n_atoms, dtype=torch.long, device=Xt.device)  # non-zeros per atom
     step = _bcd_step if update == "bcd" else _gradient_step
     for epoch in tqdm(range(1, n_iter + 1), desc="dictionary learning", disable=not progress,
                       leave=False):
+        A, B = H.T @ H, Xt.T @ H                                   # (k, k), (d, k), exact
+        used = (H != 0).sum(0)                                     # (k,) non-zeros per atom
         for idx in torch.from_numpy(rng.permutation(n)).to(Xt.device).split(batch_size):
             Xb, Hb = Xt[idx], H[idx]                               # (b, d), (b, k)
             Hn = fista(Xb, D, lam, H0=Hb, tol=tol, n_iter=code_iter)
@@ -145,8 +164,7 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0
         objective = float(_per_sample(Xt, D, H, lam).double().mean())
         if callback is not None:
             callback(epoch, _like(D.to(_dtype_of(X)), X), objective)
-    H = fista(Xt, D, lam, H0=H, tol=tol, n_iter=code_iter)
-    return _like(D.to(_dtype_of(X)), X), _like(H.to(_dtype_of(X)), X)
+    return D, fista(Xt, D, lam, H0=H, tol=tol, n_iter=code_iter)
 
 
 def _dtype_of(X):
@@ -215,15 +233,7 @@ def to_sklearn(D):
     """Atoms as columns ``(n_features, n_atoms)`` -> scikit-learn's rows ``(n_atoms, n_features)``.
 
     scikit-learn's ``components_`` (and ``dict_init``) hold one atom per row; ``X ≈ H @ D.T``
-    here reads ``X ≈ code @ components_`` there.
-
-    Parameters
-    ----------
-    D : array of shape (n_features, n_atoms)
-
-    Returns
-    -------
-    array of shape (n_atoms, n_features)
+    here reads ``X ≈ code @ components_`` there. Numpy in, numpy out; torch in, torch out.
 
     Raises
     ------
@@ -237,13 +247,7 @@ def to_sklearn(D):
 def from_sklearn(components):
     """scikit-learn's ``components_`` ``(n_atoms, n_features)`` -> ``D`` ``(n_features, n_atoms)``.
 
-    Parameters
-    ----------
-    components : array of shape (n_atoms, n_features)
-
-    Returns
-    -------
-    D : array of shape (n_features, n_atoms)
+    The inverse of :func:`to_sklearn`; atoms are not renormalised.
 
     Raises
     ------
@@ -262,7 +266,7 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
     n_atoms : int
     lam : float
         Sparsity weight λ.
-    n_iter, batch_size, update, tol, code_iter, progress, seed
+    n_iter, batch_size, update, tol, code_iter, n_threads, progress, seed
         As in :func:`learn_dictionary`.
 
     Attributes
@@ -273,15 +277,10 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
         The same atoms as rows (scikit-learn's convention).
     history_ : list of float
         Training objective ``F(D, H)`` after each pass.
-
-    Examples
-    --------
-    >>> model = DictionaryLearner(n_atoms=64, lam=0.5, seed=0, progress=False).fit(X)
-    >>> H = model.transform(X)                    # (n_samples, 64) sparse codes
     """
 
     def __init__(self, n_atoms=100, lam=0.5, *, n_iter=6, batch_size=512, update="bcd",
-                 tol=0.0, code_iter=20, progress=True, seed=None):
+                 tol=0.0, code_iter=20, n_threads=1, progress=True, seed=None):
         self.n_atoms = n_atoms
         self.lam = lam
         self.n_iter = n_iter
@@ -289,6 +288,7 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
         self.update = update
         self.tol = tol
         self.code_iter = code_iter
+        self.n_threads = n_threads
         self.progress = progress
         self.seed = seed
 
@@ -300,10 +300,9 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
     def fit_transform(self, X, y=None):
         """Learn the dictionary and return the codes of ``X``, (n_samples, n_atoms)."""
         self.history_ = []
-        D, H = learn_dictionary(
-            X, self.n_atoms, self.lam, n_iter=self.n_iter, batch_size=self.batch_size,
-            seed=self.seed, update=self.update, tol=self.tol, code_iter=self.code_iter,
-            progress=self.progress, callback=lambda epoch, D, obj: self.history_.append(obj))
+        params = {k: v for k, v in self.get_params().items() if k not in ("n_atoms", "lam")}
+        D, H = learn_dictionary(X, self.n_atoms, self.lam, **params,
+                                callback=lambda epoch, D, obj: self.history_.append(obj))
         self.dictionary_ = D
         self.n_features_in_ = D.shape[0]
         return H

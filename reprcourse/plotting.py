@@ -706,7 +706,7 @@ def inpainting_panel(original, mask, results, *, title=None):
     original = np.asarray(original, dtype=float)
     mask = np.asarray(mask, dtype=bool)
     n = 2 + len(results)
-    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 3.0))
+    fig, axes = plt.subplots(1, n, figsize=(2.8 * n, 3.2))
     cmap = plt.get_cmap("gray").with_extremes(bad=COLORS["estimate"])
     lo, hi = original.min(), original.max()
     axes[0].imshow(original, cmap=cmap, vmin=lo, vmax=hi)

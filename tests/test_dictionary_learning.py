@@ -108,6 +108,15 @@ def test_dtype_and_backend(small):
     np.testing.assert_allclose(Dt.numpy(), D64, atol=1e-6)
 
 
+def test_torch_threads_restored(small):
+    before = torch.get_num_threads()
+    learn_dictionary(small, 4, 0.1, n_iter=1, n_threads=2, seed=0, progress=False)
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError):
+        learn_dictionary(small, 4, -1.0, n_threads=2, progress=False)
+    assert torch.get_num_threads() == before
+
+
 def test_same_seed_same_result(small):
     a = learn_dictionary(small, 8, 0.1, n_iter=2, seed=3, progress=False)[0]
     b = learn_dictionary(small, 8, 0.1, n_iter=2, seed=3, progress=False)[0]
@@ -126,6 +135,7 @@ def test_same_seed_same_result(small):
     (dict(update="newton"), ValueError, "update"),
     (dict(seed="a"), TypeError, "seed"),
     (dict(callback=3), TypeError, "callback"),
+    (dict(n_threads=0), ValueError, "n_threads"),
     (dict(D0=np.ones((5, 3))), ValueError, "D0 has 5 rows"),
     (dict(D0=np.ones((4, 2))), ValueError, "n_atoms=3"),
     (dict(D0=np.zeros((4, 3))), ValueError, "zero column"),
