@@ -725,36 +725,46 @@ def inpainting_panel(original, mask, results, *, title=None):
     return fig
 
 
-def word_senses_figure(senses, *, title=None):
-    """The lecture's polysemy table: for each word, its atoms and their nearest words.
+def word_senses_figure(senses, *, n_words=5, title=None):
+    """The lecture's polysemy table as bars: for each word, its atoms, coefficients and words.
+
+    One panel per word (stacked, so the text stays legible at page width); one bar per
+    atom, its length the atom's coefficient ``h`` in the word's code, labelled with the
+    atom's nearest words.
 
     Parameters
     ----------
     senses : dict of {word: list of (coefficient, atom index, nearest words)}
         As returned by :func:`reprcourse.polysemy.word_senses`.
+    n_words : int
+        Nearest words shown per atom.
+    title : str, optional
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     n_rows = max(len(v) for v in senses.values())
-    n_near = max(len(s[2]) for v in senses.values() for s in v)
-    fig, axes = plt.subplots(1, len(senses), figsize=(4.3 * len(senses), 0.9 + 0.28 * n_near
-                                                          * (n_rows / 2 + 0.5)))
-    for ax, (word, rows) in zip(np.atleast_1d(axes), senses.items()):
-        ax.set_axis_off()
-        ax.set_title(f"“{word}”", fontsize=13, fontweight="bold")
-        for i, (coef, j, near) in enumerate(rows):
-            y = 1 - i / n_rows
-            ax.text(0.0, y, f"atom {j}  (h = {coef:.2f})", transform=ax.transAxes,
-                    fontsize=9, color=COLORS["estimate"], va="top")
-            ax.text(0.0, y - 0.07, ", ".join(near[:3]) + ",\n" + ", ".join(near[3:]),
-                    transform=ax.transAxes, fontsize=9, va="top")
+    h_max = max(s[0] for v in senses.values() for s in v)
+    fig, axes = plt.subplots(len(senses), 1, sharex=True, squeeze=False,
+                             figsize=(8, 0.5 + (0.35 * n_rows + 0.45) * len(senses)))
+    for ax, (word, rows) in zip(axes[:, 0], senses.items()):
+        y = np.arange(len(rows))
+        ax.barh(y, [r[0] for r in rows], height=0.6, color=COLORS["estimate"])
+        ax.set_yticks(y, [f"atom {r[1]}" for r in rows], fontsize=9)
+        ax.set_ylim(n_rows - 0.5, -0.5)                              # largest on top
+        for yi, (coef, _, near) in zip(y, rows):
+            ax.text(coef + 0.015 * h_max, yi, ", ".join(near[:n_words]), va="center",
+                    fontsize=10)
+        ax.set_title(f"“{word}”", loc="left", fontsize=12, fontweight="bold")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    axes[-1, 0].set_xlim(0, 2.8 * h_max)                             # room for the words
+    axes[-1, 0].set_xlabel("coefficient h of the atom in the word's sparse code")
     fig.suptitle(title or "Each sense of a word is an atom of the dictionary "
-                 "(atom = its nearest words)")
+                 "(labelled with its nearest words)")
     fig.tight_layout()
     return fig
-
 
 
 # --- chapter 5: autoencoders (owned by the autoencoders chapter) ---
