@@ -330,10 +330,10 @@ def _solve(X, D, lam, *, momentum, restart, n_iter, tol, H0, step, callback, mix
          else _as_tensor(H0).to(dtype).clone())
     phases = [torch.float32, dtype] if (mixed_precision and dtype == torch.float64) else [dtype]
     k0 = 0
-    for work in phases:
+    for i, work in enumerate(phases):
         H, k0 = _proximal_gradient(Xt.to(work), Dt.to(work), H.to(work), lam, momentum=momentum,
                                    restart=restart, n_iter=n_iter, tol=tol, step=step,
-                                   callback=callback, k0=k0)
+                                   callback=callback, k0=k0, hand_on=i + 1 < len(phases))
     return _like(H.to(dtype), X)
 
 
@@ -358,7 +358,7 @@ def _duality_gap(H, X, lam, *, D, R, scratch):
 
 
 def _proximal_gradient(X, D, H, lam, *, momentum, restart, n_iter, tol, step, callback, k0,
-                       check_every=10):
+                       hand_on=False, check_every=10, patience=10):
     """Batched (F)ISTA in torch, dropping converged samples from the batch.
 
     The gradient step of all samples is one or two matrix products. With the Gram matrix
@@ -366,7 +366,10 @@ def _proximal_gradient(X, D, H, lam, *, momentum, restart, n_iter, tol, step, ca
     per sample); through the residual it reads ``Y − α (Y Dᵀ − X) D`` (cost ∝ 2dk). The
     cheaper one is used. All scratch memory is allocated once, outside the loop. A sample
     stops when its relative duality gap is below ``tol`` (for ``lam = 0``, when no entry of
-    its code moves by more than ``tol`` times its largest entry).
+    its code moves by more than ``tol`` times its largest entry). With ``hand_on`` (a float32
+    phase that a float64 phase finishes) a sample also stops when its gap has not dropped
+    below 0.9 of its best value for ``patience`` checks: rounding, not the iteration, then
+    limits it, and iterating on would only burn ``n_iter``.
     """
     n_features, n_atoms = D.shape
     L = float(torch.linalg.matrix_norm(D.double(), ord=2) ** 2)   # ‖D‖₂² = λ_max(DᵀD)
@@ -392,6 +395,8 @@ def _proximal_gradient(X, D, H, lam, *, momentum, restart, n_iter, tol, step, ca
     S = torch.empty_like(H)                                        # (m, k) step / scratch
     R = torch.empty(H.shape[0], n_features, dtype=H.dtype, device=H.device)  # (m, d) residual
     t = torch.ones(H.shape[0], 1, dtype=H.dtype, device=H.device)  # (m, 1) FISTA t_k
+    best = torch.full((H.shape[0],), torch.inf, dtype=H.dtype, device=H.device)  # (m,) gaps
+    stale = torch.zeros(H.shape[0], dtype=torch.long, device=H.device)  # (m,) checks since
     for k in range(k0 + 1, k0 + n_iter + 1):
         if use_gram:                                               # gradient step
             torch.matmul(Y, M, out=Z)
@@ -425,6 +430,11 @@ def _proximal_gradient(X, D, H, lam, *, momentum, restart, n_iter, tol, step, ca
             if lam > 0:
                 primal, gap = _duality_gap(H, X, lam, D=D, R=R, scratch=Z)
                 done = gap <= max(tol, floor) * primal
+                if hand_on:                                        # stalled in float32?
+                    better = gap < 0.9 * best
+                    best = torch.where(better, gap, best)
+                    stale = torch.where(better, 0, stale + 1)
+                    done |= stale >= patience
             else:
                 moved = torch.abs(S, out=S).amax(1)                # (m,) largest move
                 done = moved <= tol * torch.abs(Z.copy_(H)).amax(1)
@@ -435,7 +445,8 @@ def _proximal_gradient(X, D, H, lam, *, momentum, restart, n_iter, tol, step, ca
                 keep = ~done
                 if not bool(keep.any()):
                     return out, k
-                active, H, Z, S, R, t, X = (a[keep] for a in (active, H, Z, S, R, t, X))
+                active, H, Z, S, R, t, X, best, stale = (
+                    a[keep] for a in (active, H, Z, S, R, t, X, best, stale))
                 C = C[keep] if use_gram else None
                 Y = Y[keep] if momentum else H
     return out, k0 + n_iter

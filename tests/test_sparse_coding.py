@@ -152,6 +152,19 @@ def test_fista_with_and_without_restart_agree():
     np.testing.assert_allclose(a, b, atol=1e-6)
 
 
+def test_mixed_precision_reaches_tight_tol_without_burning_n_iter():
+    """Below float32's reach, the float32 phase hands stalled samples on to float64 early."""
+    from reprcourse.data import natural_patches
+    X = natural_patches(300, size=8, seed=1)
+    D = random_problem(9, n=1, d=64, k=256)[1]
+    iterations = []
+    H = fista(X, D, 0.5, tol=1e-9, callback=lambda k, H: iterations.append(k))
+    exact = fista(X, D, 0.5, tol=1e-12, n_iter=50_000, mixed_precision=False)
+    assert len(iterations) < 5_000                               # not n_iter = 10 000 in float32
+    assert sparse_objective(X, D, H, 0.5) == pytest.approx(sparse_objective(X, D, exact, 0.5),
+                                                           rel=1e-9)
+
+
 def test_fista_optimality_conditions():
     """At the lasso optimum: Dᵀ(x − Dh) = λ sign(h) on the support, |·| ≤ λ off it."""
     X, D = random_problem(8)
