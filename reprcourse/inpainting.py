@@ -101,6 +101,15 @@ def masked_sparse_code(X, M, D, lam, *, n_iter=200):
     return H.double().numpy()
 
 
+def _check_image_and_mask(image, mask):
+    """A finite 2-D float64 image and a boolean mask of the same shape."""
+    image = np.asarray(check_array(image, "image", shape_hint="(height, width)"), np.float64)
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != image.shape:
+        raise ValueError(f"mask has shape {mask.shape} but image has shape {image.shape}")
+    return image, mask
+
+
 def _patch_grid(n, size, stride):
     """Top-left corners along one axis, covering the whole axis."""
     starts = list(range(0, n - size + 1, stride))
@@ -138,10 +147,7 @@ def inpaint(image, mask, D, lam, *, stride=2, n_iter=200):
     ValueError
         If shapes disagree, ``D`` does not hold square patches, or values are not finite.
     """
-    image = np.asarray(check_array(image, "image", shape_hint="(height, width)"), np.float64)
-    mask = np.asarray(mask, dtype=bool)
-    if mask.shape != image.shape:
-        raise ValueError(f"mask has shape {mask.shape} but image has shape {image.shape}")
+    image, mask = _check_image_and_mask(image, mask)
     D = check_dictionary(D, "D")
     size = int(round(np.sqrt(D.shape[0])))
     if size * size != D.shape[0] or size > min(image.shape):
@@ -186,10 +192,7 @@ def smooth_fill(image, mask, sigma=1.5):
     ValueError
         If shapes disagree or ``sigma <= 0``.
     """
-    image = np.asarray(check_array(image, "image", shape_hint="(height, width)"), np.float64)
-    mask = np.asarray(mask, dtype=bool)
-    if mask.shape != image.shape:
-        raise ValueError(f"mask has shape {mask.shape} but image has shape {image.shape}")
+    image, mask = _check_image_and_mask(image, mask)
     sigma = check_scalar(sigma, "sigma", low=0.0, low_open=True)
     num = ndimage.gaussian_filter(np.where(mask, image, 0.0), sigma)
     den = ndimage.gaussian_filter(mask.astype(np.float64), sigma)
