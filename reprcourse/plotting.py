@@ -119,7 +119,7 @@ def loss_curves(curves, *, ax=None, xlabel="iteration", ylabel="objective", logy
 
 # --- chapter 1-2: structure learning, sparse coding (owned by the foundation chapters) ---
 def cluster_scatter(Z, labels, *, centers=None, center_labels=None, ax=None, xlabel="PC 1",
-                    ylabel="PC 2", legend_title="cluster", title=None, s=4):
+                    ylabel="PC 2", legend_title="cluster", title=None, s=4, legend=True):
     """Chapters 0-1: 2-D codes (e.g. PCA projections) coloured by a label, with centres.
 
     Parameters
@@ -136,6 +136,9 @@ def cluster_scatter(Z, labels, *, centers=None, center_labels=None, ax=None, xla
     xlabel, ylabel, legend_title, title : str
     s : float
         Marker size.
+    legend : bool
+        Draw the legend to the right of the axes; with ``False`` the points still carry
+        their labels, so one legend can serve several panels (``fig.legend``).
 
     Returns
     -------
@@ -163,8 +166,9 @@ def cluster_scatter(Z, labels, *, centers=None, center_labels=None, ax=None, xla
         ax.scatter(C[:, 0], C[:, 1], marker="*", s=220, c=[cmap(int(j) % 10) for j in idx],
                    edgecolors="black", linewidths=1.2, zorder=3)
     ax.set(xlabel=xlabel, ylabel=ylabel)
-    ax.legend(title=legend_title, markerscale=3, frameon=False, fontsize=8,
-              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if legend:
+        ax.legend(title=legend_title, markerscale=3, frameon=False, fontsize=9,
+                  loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -197,8 +201,9 @@ def explained_variance_curve(ratio, *, marks=(0.5, 0.9), ax=None, title=None):
         if kk <= len(ratio):
             ax.plot([kk, kk, 0], [0, cum[kk - 1], cum[kk - 1]], ls=":", color=COLORS["bound"],
                     lw=0.8)
-            ax.annotate(f"{level:.0%} at k = {kk}", (kk, cum[kk - 1]), xytext=(6, -12),
-                        textcoords="offset points", fontsize=8)
+            ax.annotate(f"{level:.0%} at k = {kk}", (kk, 0), xytext=(-3, 4),  # along the
+                        textcoords="offset points", fontsize=9, rotation=90,  # dotted line,
+                        ha="right", va="bottom")                              # under the curve
     ax.set(xscale="log", xlabel="number of components k",
            ylabel="fraction of variance explained", ylim=(0, 1.02), xlim=(1, len(ratio)))
     if title:
@@ -225,18 +230,19 @@ def code_stems(codes, *, title=None):
     for ax, (label, h) in zip(axes[:, 0], codes.items()):
         h = np.asarray(check_array(h, f"codes[{label!r}]", ndim=1,
                                    shape_hint="(n_coefficients,)"))
-        color = COLORS.get(label.lower().split()[0].rstrip(":"), COLORS["estimate"])
+        key = label.lower().split()[0].rstrip(":").replace("-", "")    # "k-means" -> "kmeans"
+        color = COLORS.get(key, COLORS["estimate"])
         idx = np.arange(len(h))
         ax.vlines(idx, 0, h, color=color, lw=1.5)
         nz = h != 0
         ax.plot(idx[nz], h[nz], "o", ms=3, color=color)
         ax.axhline(0, color="k", lw=0.5)
-        ax.set_ylabel("value", fontsize=8)
+        ax.set_ylabel("value", fontsize=9)
         ax.set_title(f"{label}: {int(nz.sum())} of {len(h)} coefficients non-zero",
-                     fontsize=9, loc="left")
+                     fontsize=10, loc="left")
     axes[-1, 0].set_xlabel("coefficient index")
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -252,43 +258,45 @@ def penalty_figure(*, title=None):
     -------
     matplotlib Figure
     """
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 4), layout="constrained")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 4.3), layout="constrained")
     h = np.linspace(-1.6, 1.6, 401)
     a1.axvspan(-1, 1, color=COLORS["bound"], alpha=0.06, lw=0, label="box |h| ≤ 1")
-    a1.plot(h[h < 0], np.ones((h < 0).sum()), color=COLORS["true"], lw=2.5, label="$\\|h\\|_0$")
+    a1.plot(h[h < 0], np.ones((h < 0).sum()), color=COLORS["true"], lw=2.5,
+            label="ℓ0: $\\|h\\|_0$")
     a1.plot(h[h > 0], np.ones((h > 0).sum()), color=COLORS["true"], lw=2.5)
     a1.plot([0], [0], "o", color=COLORS["true"], ms=6)
     a1.plot([0], [1], "o", mfc="white", color=COLORS["true"], ms=6)
-    a1.plot(h, np.abs(h), color=COLORS["estimate"], lw=2, label="$|h|$ (l1)")
+    a1.plot(h, np.abs(h), color=COLORS["estimate"], lw=2, label="ℓ1: $|h|$")
     a1.set(xlabel="h", ylabel="penalty", ylim=(-0.05, 1.65), xlim=(-1.6, 1.6),
-           title="1-D: l0 is flat or jumps; l1 is its convex envelope on the box")
-    a1.legend(frameon=False, fontsize=8, loc="upper center")
-    a1.title.set_fontsize(9)
+           title="1-D: ℓ1 is the convex\nenvelope of ℓ0 on the box")
+    a1.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              ncol=2)
 
     a, b = np.array([1.0, 2.5]), 2.0                              # the line a·h = b
     h_l1 = np.array([0.0, b / a[1]])                              # vertex of the l1 ball
     h_l2 = a * b / (a @ a)                                        # least-norm point
     t = np.linspace(-1.5, 2.5, 2)
-    a2.plot(t, (b - a[0] * t) / a[1], color=COLORS["data"], lw=1.5, label="solutions of $a^Th = b$")
+    a2.plot(t, (b - a[0] * t) / a[1], color=COLORS["data"], lw=1.5,
+            label="solutions of $a^Th = b$")
     r1, r2 = h_l1[1], np.linalg.norm(h_l2)
     a2.fill([r1, 0, -r1, 0], [0, r1, 0, -r1], color=COLORS["estimate"], alpha=0.25,
-            label="smallest l1 ball")
+            label="smallest ℓ1 ball")
     th = np.linspace(0, 2 * np.pi, 200)
-    a2.plot(r2 * np.cos(th), r2 * np.sin(th), "--", color=COLORS["pca"], label="smallest l2 ball")
-    a2.axhline(0, color=COLORS["true"], lw=2.5, alpha=0.7, label="l0 ball $\\|h\\|_0 \\leq 1$")
+    a2.plot(r2 * np.cos(th), r2 * np.sin(th), "--", color=COLORS["pca"],
+            label="smallest ℓ2 ball")
+    a2.axhline(0, color=COLORS["true"], lw=2.5, alpha=0.7,
+               label="ℓ0 ball $\\|h\\|_0 \\leq 1$ (the axes)")
     a2.axvline(0, color=COLORS["true"], lw=2.5, alpha=0.7)
-    a2.plot(*h_l1, "o", color=COLORS["estimate"], ms=7)
-    a2.plot(*h_l2, "o", color=COLORS["pca"], ms=7)
-    a2.annotate("l1 solution: sparse", h_l1, xytext=(12, 10), textcoords="offset points",
-                fontsize=8)
-    a2.annotate("l2 solution: dense", h_l2, xytext=(10, -16), textcoords="offset points",
-                fontsize=8)
+    a2.plot(*h_l1, "o", color=COLORS["estimate"], ms=7, label="ℓ1 solution: sparse")
+    a2.plot(*h_l2, "o", color=COLORS["pca"], ms=7, label="ℓ2 solution: dense")
     a2.set(xlim=(-1.3, 1.8), ylim=(-1.1, 1.5), aspect="equal", xlabel="$h_1$", ylabel="$h_2$",
-           title="2-D: the l1 ball meets the line at a vertex")
-    a2.title.set_fontsize(9)
-    a2.legend(frameon=False, fontsize=7, loc="lower left")
+           title="2-D: the ℓ1 ball meets the\nline at a vertex")
+    a2.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              ncol=2, columnspacing=1.0, handlelength=1.5)
+    for ax in (a1, a2):
+        ax.title.set_fontsize(10)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -311,19 +319,20 @@ def soft_threshold_plot(tau, *, ax=None, title=None):
         _, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
     z = np.linspace(-3 * tau, 3 * tau, 601)
     ax.axvspan(-tau, tau, color=COLORS["bound"], alpha=0.08, lw=0,
-               label="|z| ≤ τ: the step would flip the sign → 0")
+               label="|z| ≤ τ: sign would flip → 0")
     ax.plot(z, z, ":", color=COLORS["data"], label="z (no penalty)")
     ax.plot(z, np.sign(z) * np.maximum(np.abs(z) - tau, 0), color=COLORS["ista"], lw=2,
             label="$\\mathrm{thr}_\\tau(z)$")
     ax.axhline(0, color="k", lw=0.5)
     ax.set(xlabel="z (after the gradient step)", ylabel="new h", aspect="equal")
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.legend(frameon=False, fontsize=9, loc="lower right")      # that corner stays empty
     if title:
         ax.set_title(title, fontsize=10)
     return ax
 
 
-def gap_curves(curves, *, iterations=None, references=None, floor=1e-15, ax=None, title=None):
+def gap_curves(curves, *, iterations=None, references=None, floor=1e-15, ax=None, title=None,
+               legend=True):
     r"""Chapter 2: objective gaps ``F(H_k) − F*`` against the iteration, on log-log axes.
 
     Parameters
@@ -339,6 +348,9 @@ def gap_curves(curves, *, iterations=None, references=None, floor=1e-15, ax=None
     floor : float > 0
     ax : matplotlib Axes, optional
     title : str, optional
+    legend : bool
+        Draw a legend in the axes; with ``False`` the lines keep their labels, so one
+        legend can serve several panels (``fig.legend``).
 
     Returns
     -------
@@ -355,7 +367,8 @@ def gap_curves(curves, *, iterations=None, references=None, floor=1e-15, ax=None
                    color=COLORS.get(label.lower().split()[0], COLORS["bound"]), label=label)
     ax.set(xscale="log", yscale="log", xlabel="iteration k",
            ylabel="objective gap $F(H_k) - F^*$")
-    ax.legend(frameon=False, fontsize=8)
+    if legend:
+        ax.legend(frameon=False, fontsize=9)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -410,7 +423,7 @@ def patch_pairs(originals, reconstructions, *, shape=None, ax=None,
     im = ax.imshow(canvas, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
     ax.set_axis_off()
     for r, label in enumerate(labels):
-        ax.text(-0.5, 1 + r * (h + 1) + h / 2, label, ha="right", va="center", fontsize=8)
+        ax.text(-0.5, 1 + r * (h + 1) + h / 2, label, ha="right", va="center", fontsize=9)
     return im
 
 
@@ -430,6 +443,8 @@ class OneStepView:
     ax : matplotlib Axes, optional
         A new figure (outside pyplot, so it is never shown twice) by default, kept small
         and with short labels: rendering text dominates a widget update.
+    fontsize : float, optional
+        Size of the title and legend text, and (when given) of the tick and axis labels.
 
     Raises
     ------
@@ -438,7 +453,7 @@ class OneStepView:
         ``n_atoms`` or not finite.
     """
 
-    def __init__(self, n_atoms, *, ylim, ax=None):
+    def __init__(self, n_atoms, *, ylim, ax=None, fontsize=None):
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
@@ -446,6 +461,7 @@ class OneStepView:
         if ax is None:
             ax = Figure(figsize=(8, 3), dpi=80).add_subplot()
             ax.figure.subplots_adjust(left=0.08, right=0.78, top=0.83, bottom=0.15)
+        self._fontsize = 9 if fontsize is None else fontsize
         self.ax, self.fig, self._idx = ax, ax.figure, np.arange(n)
         width_pt = 72 * self.fig.get_figwidth() * ax.get_position().width / n   # one atom
         self._wrong = ax.vlines([], -ylim, ylim, lw=width_pt, color=COLORS["estimate"],
@@ -460,11 +476,16 @@ class OneStepView:
         self._code, = ax.plot([], [], "x", mew=2, ms=7, color=COLORS["estimate"],
                               label="one step")
         ax.axhline(0, color="k", lw=0.5)
-        ax.set(xlim=(-0.5, n - 0.5), ylim=(-ylim, ylim), xlabel="atom i",
-               ylabel="coefficient")
+        ax.set(xlim=(-0.5, n - 0.5), ylim=(-ylim, ylim))
+        labels = {} if fontsize is None else {"fontsize": fontsize}
+        ax.set_xlabel("atom i", **labels)
+        ax.set_ylabel("coefficient", **labels)
+        if fontsize is not None:
+            ax.tick_params(labelsize=fontsize)
         ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
+                  fontsize=self._fontsize)
 
     def update(self, h_star, z, code, lam, *, title=None):
         """Show a new instance; arrays of shape (n_atoms,), ``lam`` the threshold.
@@ -490,11 +511,11 @@ class OneStepView:
         self._bars.set_segments([[(i, 0), (i, v)] for i, v in zip(idx, z)])
         self._true.set_data(idx[h_star != 0], h_star[h_star != 0])
         self._code.set_data(idx[code != 0], code[code != 0])
-        self.ax.set_title(title or "", fontsize=9)
+        self.ax.set_title(title or "", fontsize=self._fontsize)
         return self.fig
 
 
-def plot_one_step(h_star, z, code, lam, *, ax=None, title=None):
+def plot_one_step(h_star, z, code, lam, *, ax=None, title=None, fontsize=11):
     """Draw the one-step encoder on one instance (see :class:`OneStepView`).
 
     Parameters
@@ -505,6 +526,9 @@ def plot_one_step(h_star, z, code, lam, *, ax=None, title=None):
         Threshold λ.
     ax : matplotlib Axes, optional
     title : str, optional
+    fontsize : float
+        Size of all text (11 pt stays readable when an 8-inch figure is shrunk to the
+        book's column).
 
     Returns
     -------
@@ -512,22 +536,23 @@ def plot_one_step(h_star, z, code, lam, *, ax=None, title=None):
     """
     z = np.asarray(check_array(z, "z", ndim=1, shape_hint="(n_atoms,)"))
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.4, 3.3), layout="constrained")
+        _, ax = plt.subplots(figsize=(8, 3.3), layout="constrained")
     ylim = 1.1 * max(np.abs(z).max(), np.abs(np.asarray(h_star)).max(), lam)
-    view = OneStepView(len(z), ylim=ylim, ax=ax)
+    view = OneStepView(len(z), ylim=ylim, ax=ax, fontsize=fontsize)
     view.update(h_star, z, code, lam, title=title)
     return ax
 
 
-def _rate_map(rates, x, y, ax, xlabel, ylabel, title):
-    """Recovery rates on a grid as an image (rows: y, columns: x), with a colour bar."""
+def _rate_map(rates, x, y, ax, xlabel, ylabel, title, colorbar=True):
+    """Recovery rates on a grid as an image (rows: y, columns: x), optionally with a colour
+    bar; the image is ``ax.images[0]``."""
     rates = np.asarray(check_array(rates, "rates", shape_hint="(n_y, n_x)"))
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if rates.shape != (len(y), len(x)):
         raise ValueError(f"rates has shape {rates.shape} but the grids give {(len(y), len(x))}; "
                          f"rates must be (len(y values), len(x values))")
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.2, 4))
+        _, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
 
     def edges(v):
         step = np.diff(v).mean() if len(v) > 1 else 1.0
@@ -535,11 +560,12 @@ def _rate_map(rates, x, y, ax, xlabel, ylabel, title):
 
     im = ax.imshow(rates, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1,
                    extent=(*edges(x), *edges(y)), interpolation="nearest")
-    ax.figure.colorbar(im, ax=ax, label="recovery rate")
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label="recovery rate")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -550,7 +576,7 @@ def _bound_line(ax, x, y, label, ls="-", lw=2.5):
 
 
 def plot_noise_phase_diagram(rates, lam_ratios, noise_ratios, *, worst_case=True, ax=None,
-                             title=None):
+                             title=None, colorbar=True, legend=True):
     """Recovery rate over (λ/τ, ‖ε‖₂/τ) for an orthogonal ``D``, with the theorems drawn on top.
 
     Theorem 1 holds on the segment ``ε = 0, 0 < λ < τ``; theorem 2 on ``λ = τ/2,
@@ -562,25 +588,29 @@ def plot_noise_phase_diagram(rates, lam_ratios, noise_ratios, *, worst_case=True
     rates : array of shape (n_noise, n_lam)
         From :func:`reprcourse.recovery.noise_phase_diagram`.
     lam_ratios, noise_ratios : arrays of shape (n_lam,), (n_noise,)
+    colorbar, legend : bool
+        Draw a colour bar and a legend for this panel (:func:`noise_phase_figure` draws one
+        of each for all its panels instead).
 
     Returns
     -------
     matplotlib Axes
     """
     ax = _rate_map(rates, lam_ratios, noise_ratios, ax, "threshold λ / τ", "noise ‖ε‖₂ / τ",
-                   title)
+                   title, colorbar)
     _bound_line(ax, [0, 1], [0, 0], "theorem 1 (ε = 0, λ < τ)", lw=4)
     _bound_line(ax, [0.5, 0.5], [0, 0.25], "theorem 2 (λ = τ/2, ‖ε‖₂ ≤ τ/4)")
     if worst_case:
         _bound_line(ax, [0, 0.5, 1], [0, 0.5, 0], "exact limit, worst-case noise", ls="--",
                     lw=1.5)
     ax.set_ylim(bottom=min(ax.get_ylim()[0], -0.02))
-    ax.legend(loc="upper right", fontsize=7.5, framealpha=0.85)
+    if legend:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     return ax
 
 
 def plot_coherence_phase_diagram(rates, sparsities, mu_M_ratios, *, aligned=True, ax=None,
-                                 title=None):
+                                 title=None, colorbar=True, legend=True):
     """Recovery rate over (‖h*‖₀, μM/τ) at λ = τ/2, with theorem 3's region drawn on top.
 
     Theorem 3 holds below the curve ``‖h*‖₀ μ M/τ = 1/8``. With ``aligned``, the curve
@@ -592,13 +622,16 @@ def plot_coherence_phase_diagram(rates, sparsities, mu_M_ratios, *, aligned=True
     rates : array of shape (n_mu, n_sparsities)
         From :func:`reprcourse.recovery.coherence_phase_diagram`.
     sparsities, mu_M_ratios : arrays of shape (n_sparsities,), (n_mu,)
+    colorbar, legend : bool
+        Draw a colour bar and a legend for this panel (:func:`coherence_phase_figure` draws
+        one of each for all its panels instead).
 
     Returns
     -------
     matplotlib Axes
     """
     ax = _rate_map(rates, sparsities, mu_M_ratios, ax, "sparsity ‖h*‖₀", "coherence μM / τ",
-                   title)
+                   title, colorbar)
     s = np.linspace(max(0.5, np.min(sparsities) - 0.5), np.max(sparsities) + 0.5, 200)
     top = ax.get_ylim()[1]
     ax.fill_between(s, 0, np.minimum(1 / (8 * s), top), color="white", alpha=0.25, lw=0)
@@ -606,41 +639,98 @@ def plot_coherence_phase_diagram(rates, sparsities, mu_M_ratios, *, aligned=True
     if aligned:
         _bound_line(ax, s, np.minimum(1 / (2 * s), top), "exact limit, aligned codes: τ/2",
                     ls="--", lw=1.5)
-    ax.legend(loc="upper right", fontsize=7.5, framealpha=0.85)
+    if legend:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     return ax
 
 
-def plot_shrinkage(v, outputs, lam, *, ax=None, title=None):
-    """Scalar maps ``v ↦ output`` (e.g. the lecture's clamp rule and soft thresholding).
+#: Text sizes for the chapter-3 figures: an 8-inch figure is shrunk to about 0.86 of its
+#: size in the book's column, and 11 pt text stays above 9 pt there.
+_READABLE = {"font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11,
+             "legend.fontsize": 11, "figure.titlesize": 12}
+
+
+def _phase_panels(plot, panels, x, y, *, suptitle=None, figsize=(8, 4.6)):
+    """Phase diagrams side by side on one colour scale: one colour bar for all panels, one
+    legend below them (so it covers no data), the y axis shared."""
+    with plt.rc_context(_READABLE):
+        fig, axes = plt.subplots(1, len(panels), figsize=figsize, sharey=True,
+                                 layout="constrained", squeeze=False)
+        axes = axes[0]
+        for ax, (title, (rates, options)) in zip(axes, panels.items()):
+            plot(rates, x, y, ax=ax, title=title, colorbar=False, legend=False, **options)
+        for ax in axes[1:]:
+            ax.set_ylabel("")
+        fig.colorbar(axes[0].images[0], ax=axes, label="recovery rate", aspect=30)
+        entries = {}                                       # label -> handle, first panel wins
+        for ax in axes:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                entries.setdefault(label, handle)
+        fig.legend(list(entries.values()), list(entries), loc="outside lower center", ncol=2,
+                   frameon=False, handlelength=2.5, columnspacing=1.5)
+        if suptitle:
+            fig.suptitle(suptitle)
+    return fig
+
+
+def noise_phase_figure(rates_random, rates_worst, lam_ratios, noise_ratios, *,
+                       suptitle=None):
+    """Theorem 2's phase diagrams for random and worst-case noise, side by side, 8 in wide.
+
+    Each panel is :func:`plot_noise_phase_diagram`; the exact worst-case limit is drawn on
+    the worst-case panel only. One colour bar and one legend (below the panels) serve both.
 
     Parameters
     ----------
-    v : array of shape (n,)
-        Inputs (the entry after the gradient step).
-    outputs : dict {label: array of shape (n,)}
-        Each drawn as a curve; the first as a line, the others as markers on top.
-    lam : float
-        Marks the dead zone ``[−λ, λ]``.
+    rates_random, rates_worst : arrays of shape (n_noise, n_lam)
+        From :func:`reprcourse.recovery.noise_phase_diagram` with ``noise_kind="random"``
+        and ``"adversarial"``.
+    lam_ratios, noise_ratios : arrays of shape (n_lam,), (n_noise,)
+    suptitle : str, optional
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If a ``rates`` array does not have shape ``(len(noise_ratios), len(lam_ratios))``.
     """
-    v = np.asarray(check_array(v, "v", ndim=1, shape_hint="(n,)"))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.6, 3.8))
-    ax.axvspan(-lam, lam, color=COLORS["bound"], alpha=0.08, lw=0, label="dead zone (set to 0)")
-    ax.plot(v, v, ":", color=COLORS["data"], label="identity (no penalty)")
-    styles = [dict(color=COLORS["ista"], lw=2.5), dict(ls="none", marker=".", ms=5,
-                                                      color=COLORS["bound"])]
-    for k, (label, out) in enumerate(outputs.items()):
-        ax.plot(v, np.asarray(out), label=label, **styles[min(k, 1)])
-    ax.set_xlabel("entry after the gradient step")
-    ax.set_ylabel("entry after the l1 step")
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    panels = {"random noise direction": (rates_random, {"worst_case": False}),
+              "worst-case direction (one atom)": (rates_worst, {"worst_case": True})}
+    return _phase_panels(plot_noise_phase_diagram, panels, lam_ratios, noise_ratios,
+                         suptitle=suptitle)
+
+
+def coherence_phase_figure(rates_aligned, rates_random, sparsities, mu_M_ratios, *,
+                           suptitle=None):
+    """Theorem 3's phase diagrams for aligned and random-sign codes, side by side, 8 in wide.
+
+    Each panel is :func:`plot_coherence_phase_diagram` with both curves; one colour bar and
+    one legend (below the panels) serve both.
+
+    Parameters
+    ----------
+    rates_aligned, rates_random : arrays of shape (n_mu, n_sparsities)
+        From :func:`reprcourse.recovery.coherence_phase_diagram` with ``signs="positive"``
+        and ``"random"``.
+    sparsities, mu_M_ratios : arrays of shape (n_sparsities,), (n_mu,)
+    suptitle : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If a ``rates`` array does not have shape ``(len(mu_M_ratios), len(sparsities))``.
+    """
+    panels = {"aligned signs (worst case)": (rates_aligned, {}),
+              "random signs": (rates_random, {})}
+    return _phase_panels(plot_coherence_phase_diagram, panels, sparsities, mu_M_ratios,
+                         suptitle=suptitle)
 
 
 # --- chapter 4: dictionary learning (owned by the dictionary-learning chapter) ---
@@ -662,30 +752,36 @@ def atoms_vs_pca(D, components, *, n_show=64, usage=None, title=None):
     """
     D = np.asarray(check_array(D, "D", shape_hint="(n_features, n_atoms)"))
     order = np.argsort(-np.asarray(usage)) if usage is not None else np.arange(D.shape[1])
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.8))
+    fig, axes = plt.subplots(1, 2, figsize=(7, 4.3), layout="constrained")
     atom_grid(D[:, order[:n_show]], ax=axes[0],
               title=f"dictionary atoms ({min(n_show, D.shape[1])} most used)")
     atom_grid(np.asarray(components)[:n_show].T, ax=axes[1],
               title=f"PCA components (first {min(n_show, len(components))})")
-    fig.suptitle(title or "Sparse coding finds localised, oriented edges; PCA finds global "
-                 "Fourier-like waves")
-    fig.tight_layout()
+    fig.suptitle(title or "Sparse coding finds localised, oriented edges;\nPCA finds global "
+                 "Fourier-like waves", fontsize=12)
     return fig
 
 
 def lam_atoms_figure(D, H, lam, *, n_show=64):
-    """Atoms learned at one λ and the distribution of non-zeros per code (widget frame)."""
+    """Atoms learned at one λ and the distribution of non-zeros per code (widget frame).
+
+    Left, the ``n_show`` most used atoms, most used first; right, the histogram of the number
+    of non-zero coefficients per sample, titled with its mean, the share of samples whose code
+    is empty (all-zero) and how often the least used atom is used.
+    """
     H = np.asarray(H)
     nnz = (H != 0).sum(1)
-    fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), gridspec_kw={"width_ratios": [1, 1.1]})
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.8), gridspec_kw={"width_ratios": [1, 1.1]},
+                             layout="constrained")
     usage = (H != 0).mean(0)
     atom_grid(np.asarray(D)[:, np.argsort(-usage)[:n_show]], ax=axes[0],
-              title=f"atoms, λ = {lam:g}")
+              title=f"atoms, λ = {lam:g} (most used first)")
     axes[1].hist(nnz, bins=np.arange(0, max(nnz.max(), 10) + 2) - 0.5, color=COLORS["estimate"])
     axes[1].set_xlabel("non-zero coefficients per patch")
     axes[1].set_ylabel("patches")
-    axes[1].set_title(f"mean {nnz.mean():.1f} non-zeros; {np.mean(usage == 0):.0%} atoms unused")
-    fig.tight_layout()
+    axes[1].set_title(f"mean {nnz.mean():.1f} non-zeros; {np.mean(nnz == 0):.0%} of patches "
+                      f"use no atom;\nthe least used atom is in {usage.min():.1%} of the codes",
+                      fontsize=10)
     return fig
 
 
@@ -706,22 +802,21 @@ def inpainting_panel(original, mask, results, *, title=None):
     original = np.asarray(original, dtype=float)
     mask = np.asarray(mask, dtype=bool)
     n = 2 + len(results)
-    fig, axes = plt.subplots(1, n, figsize=(2.8 * n, 3.2))
+    fig, axes = plt.subplots(1, n, figsize=(min(7.2, 1.8 * n), 2.9), layout="constrained")
     cmap = plt.get_cmap("gray").with_extremes(bad=COLORS["estimate"])
     lo, hi = original.min(), original.max()
     axes[0].imshow(original, cmap=cmap, vmin=lo, vmax=hi)
-    axes[0].set_title("original")
+    axes[0].set_title("original\n", fontsize=10)
     axes[1].imshow(np.where(mask, original, np.nan), cmap=cmap, vmin=lo, vmax=hi)
-    axes[1].set_title(f"observed ({np.mean(~mask):.0%} missing, red)")
+    axes[1].set_title(f"observed\n({np.mean(~mask):.0%} missing, red)", fontsize=10)
     for ax, (label, img) in zip(axes[2:], results.items()):
         rmse = np.sqrt(np.mean((np.asarray(img) - original)[~mask] ** 2))
         ax.imshow(img, cmap=cmap, vmin=lo, vmax=hi)
-        ax.set_title(f"{label}\nRMSE {rmse:.3f}")
+        ax.set_title(f"{label}\nRMSE {rmse:.3f}", fontsize=10)
     for ax in axes:
         ax.set_axis_off()
     if title:
-        fig.suptitle(title)
-    fig.tight_layout()
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -768,6 +863,9 @@ def word_senses_figure(senses, *, n_words=5, title=None):
 
 
 # --- chapter 5: autoencoders (owned by the autoencoders chapter) ---
+MAX_WIDTH = 7.2       # inches: the book's column shows about 7 in without shrinking the text
+
+
 def _new_figure(figsize):
     """A figure outside pyplot (never shown twice, closed by garbage collection)."""
     from matplotlib.figure import Figure
@@ -795,9 +893,14 @@ def image_rows(rows, *, shape=None, n=8, errors=None, title=None, symmetric=Fals
     -------
     matplotlib Figure
     """
+    import textwrap
+
     n = check_int(n, "n", low=1)
     errors = errors or {}
-    fig = _new_figure((1.05 * n + 1.2, 1.2 * len(rows) + 0.4 + 0.3 * bool(title)))
+    width = min(1.05 * n + 1.2, MAX_WIDTH)                # the page shows ~7 in unscaled
+    side = 0.9 * (width - 1.2) / n                          # inches per image
+    fig = _new_figure((width, (side + 0.1 + 0.15 * bool(errors)) * len(rows) + 0.2
+                       + 0.2 * bool(title) * (1 + len(title or "") // int(12 * width))))
     axes = fig.subplots(len(rows), n, squeeze=False)
     for r, (label, images) in enumerate(rows.items()):
         images = np.asarray(check_array(images, f"rows[{label!r}]",
@@ -808,12 +911,12 @@ def image_rows(rows, *, shape=None, n=8, errors=None, title=None, symmetric=Fals
                            cmap="RdBu_r" if symmetric else "gray", pad=0)
                 if label in errors:
                     ax.text(0.5, -0.04, f"{errors[label][c]:.3g}", transform=ax.transAxes,
-                            ha="center", va="top", fontsize=8)
+                            ha="center", va="top", fontsize=9)
             ax.set_axis_off()
         axes[r, 0].text(-0.08, 0.5, label, transform=axes[r, 0].transAxes, ha="right",
-                        va="center", fontsize=9)
+                        va="center", fontsize=10)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(textwrap.fill(title, int(12 * width)), fontsize=11)   # fits the figure
     return fig
 
 
@@ -833,15 +936,18 @@ def filter_panels(filters, *, shape=None, n=36, title=None):
     -------
     matplotlib Figure
     """
+    import textwrap
+
     n = check_int(n, "n", low=1)
-    fig = _new_figure((3.0 * len(filters), 3.3 + 0.3 * bool(title)))
+    panel = min(3.0, MAX_WIDTH / len(filters))              # inches per panel
+    fig = _new_figure((panel * len(filters), panel + 0.6 + 0.35 * bool(title)))
     axes = np.atleast_1d(fig.subplots(1, len(filters)))
     for ax, (label, W) in zip(axes, filters.items()):
         W = np.asarray(check_array(W, f"filters[{label!r}]", shape_hint="(n_features, n)"))
         atom_grid(W[:, :n], shape=shape, ax=ax)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(textwrap.fill(label, int(13 * panel)), fontsize=10)   # fits the panel
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(textwrap.fill(title, int(12 * panel * len(filters))), fontsize=11)
     return fig
 
 
@@ -864,7 +970,7 @@ def threshold_claim(noise, errors, *, ax=None, title=None):
     """
     noise = np.asarray(check_array(noise, "noise", ndim=1, shape_hint="(n_samples,)"))
     if ax is None:
-        ax = _new_figure((6.4, 3.8)).add_subplot()
+        ax = _new_figure((MAX_WIDTH, 3.8)).add_subplot()
     colors = {"hard": COLORS["autoencoder"], "ternary": COLORS["estimate"], "soft": COLORS["ista"]}
     ax.axvspan(0, 0.25, color=COLORS["bound"], alpha=0.07, lw=0, label="‖ε‖ ≤ τ/4 (the claim)")
     top = max(noise.max(), max(np.max(e) for e in errors.values()))
@@ -874,7 +980,8 @@ def threshold_claim(noise, errors, *, ax=None, title=None):
                 color=colors.get(kind, COLORS["data"]), label=f"{kind} threshold")
     ax.set(xlabel="noise ‖ε‖₂ / τ", ylabel="reconstruction error ‖x̂ − x‖₂ / τ",
            xlim=(0, noise.max()), ylim=(0, 1.02 * top))
-    ax.legend(frameon=False, fontsize=8, markerscale=4, loc="lower right")
+    ax.legend(frameon=False, fontsize=9, markerscale=4, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))                  # outside: it would hide points
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -904,7 +1011,7 @@ def grouped_bars(values, *, ax=None, ylabel="", title=None, logy=False):
     ax.set_ylabel(ylabel)
     if logy:
         ax.set_yscale("log")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=9)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -936,7 +1043,7 @@ def line_plot(x, curves, *, ax=None, xlabel="", ylabel="", title=None, logy=Fals
         ax.plot(np.asarray(x), np.asarray(y), styles.get(label, "-"), label=label, color=color,
                 ms=4)
     ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log" if logy else "linear")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=9)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -970,7 +1077,7 @@ def code_scatter(codes, reference, *, ax=None, max_points=4000, seed=0, title=No
         ax.plot(reference.ravel()[pick], z, ".", ms=2, alpha=0.5, label=label,
                 color=COLORS.get(label.lower().split()[0], palette(j % 10)))
     ax.set(xlabel="exact sparse code (ISTA)", ylabel="encoder's code", xlim=(-lim, lim))
-    ax.legend(frameon=False, fontsize=8, markerscale=4)
+    ax.legend(frameon=False, fontsize=9, markerscale=4)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -999,7 +1106,7 @@ def denoising_panel(clean, corrupted, reconstruction, filters, *, shape=None, fi
     """
     if fig is None:
         from matplotlib.figure import Figure
-        fig = Figure(figsize=(9.0, 3.6))          # fixed layout: redraws stay cheap
+        fig = Figure(figsize=(8.0, 3.6))          # fixed layout: redraws stay cheap
         grid = fig.add_gridspec(3, 2, width_ratios=(2.2, 1), left=0.01, right=0.99,
                                 bottom=0.02, top=0.84, wspace=0.05, hspace=0.35)
         for r in range(3):
@@ -1012,9 +1119,9 @@ def denoising_panel(clean, corrupted, reconstruction, filters, *, shape=None, fi
     rows = (("clean", clean), ("corrupted input", corrupted), ("reconstruction", reconstruction))
     for ax, (label, images) in zip(axes, rows):
         image_grid(images, shape=shape, n_cols=len(images), ax=ax)
-        ax.set_title(label, fontsize=9, loc="left")
+        ax.set_title(label, fontsize=10, loc="left")
     atom_grid(filters, shape=shape, ax=axes[3], title="filters (encoder weights)")
-    axes[3].title.set_fontsize(9)
+    axes[3].title.set_fontsize(10)
     fig.suptitle(title or "", fontsize=10)
     return fig
 
@@ -1048,7 +1155,11 @@ def plot_bound_check(epochs, elbo, log_lik, kl, correlation, *, ml_log_lik=None,
         np.asarray(check_array(a, name, ndim=1, shape_hint="(n_points,)"), dtype=float)
         for a, name in ((epochs, "epochs"), (elbo, "elbo"), (log_lik, "log_lik"), (kl, "kl"),
                         (correlation, "correlation")))
-    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(11, 3.4), layout="constrained")
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    # Stacked panels sharing the epoch axis: the figure stays narrow enough for the page.
+    fig, (ax1, ax2, ax3) = plt.subplots(3, 1, figsize=(6.8, 7.4), sharex=True,
+                                        layout="constrained")
     if train_elbo is not None:
         ax1.plot(epochs, train_elbo, ".", ms=4, color=COLORS["vae"], alpha=0.6,
                  label="ELBO, minibatch estimate")
@@ -1058,19 +1169,27 @@ def plot_bound_check(epochs, elbo, log_lik, kl, correlation, *, ml_log_lik=None,
         ax1.axhline(ml_log_lik, color=COLORS["bound"], ls="--", lw=1,
                     label="max. likelihood (pPCA)")
         ax1.set_ylim(ml_log_lik - 6, ml_log_lik + 1)
-    ax1.set(xlabel="epoch", ylabel="nats per example", title="ELBO stays below log p(x)")
-    ax1.legend(frameon=False, fontsize=8, loc="lower right")
+    ax1.set(ylabel="nats per example", title="the ELBO stays below log p(x)")
+    ax1.legend(frameon=False, fontsize=9, loc="lower right")
     gap = log_lik - elbo
     ax2.semilogy(epochs, gap, color=COLORS["estimate"], lw=2, label="log p(x) − ELBO")
     ax2.semilogy(epochs, kl, "o", mfc="none", ms=5, color=COLORS["bound"],
                  label="KL(q ‖ posterior), exact")
-    ax2.set(xlabel="epoch", ylabel="nats per example", title="the gap is KL(q ‖ p(h|x))")
-    ax2.legend(frameon=False, fontsize=8)
+    positive = np.concatenate([gap[gap > 0], kl[kl > 0]])
+    if positive.size:                        # whole decades, labelled at powers of ten only
+        ax2.set_ylim(10.0 ** np.floor(np.log10(positive.min())),
+                     10.0 ** np.ceil(np.log10(positive.max())))
+    ax2.yaxis.set_major_locator(LogLocator(base=10))
+    ax2.yaxis.set_minor_formatter(NullFormatter())
+    ax2.set(ylabel="nats per example", title="the gap is KL(q ‖ p(h|x))")
+    ax2.legend(frameon=False, fontsize=9, loc="upper right")
     ax3.plot(epochs, np.abs(correlation), color=COLORS["true"], lw=2)
     ax3.set(xlabel="epoch", ylabel="|correlation| of h₁, h₂", ylim=(0, 1),
-            title="posterior becomes diagonal")
+            title="the posterior becomes diagonal")
+    for ax in (ax1, ax2, ax3):
+        ax.title.set_fontsize(10)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -1091,16 +1210,20 @@ def plot_vae_rows(rows, *, shape=(28, 28), n_cols=10, title=None):
     matplotlib Figure
     """
     n_cols = check_int(n_cols, "n_cols", low=1)
-    fig, axes = plt.subplots(len(rows), 1, figsize=(1 + 0.75 * n_cols, 0.85 * len(rows)),
-                             squeeze=False)
+    # At most ~7 in wide whatever n_cols, so the page shows it unscaled; the row labels
+    # take the left ~1.7 in.
+    width = min(6.8, 1.8 + 0.52 * n_cols)
+    row_height = (width - 1.8) / n_cols * shape[0] / shape[1] + 0.1
+    fig, axes = plt.subplots(len(rows), 1, figsize=(width, row_height * len(rows) + 0.45),
+                             squeeze=False, layout="constrained")
     for ax, (label, images) in zip(axes[:, 0], rows.items()):
         images = check_array(images, f"rows[{label!r}]", shape_hint="(n_images, n_pixels)")
         images = images.detach().cpu().numpy() if hasattr(images, "detach") else images
         image_grid(images[:n_cols], shape=shape, n_cols=n_cols, ax=ax)
-        ax.text(-0.01, 0.5, label, transform=ax.transAxes, ha="right", va="center")
-    fig.subplots_adjust(left=0.2, right=0.99, top=0.97, bottom=0.03, hspace=0.1)
+        ax.text(-0.02, 0.5, label, transform=ax.transAxes, ha="right", va="center",
+                fontsize=10)
     if title:
-        fig.suptitle(title, y=1.04)
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -1136,7 +1259,7 @@ def plot_latent_map(codes, labels, *, ax=None, title=None, s=3, legend=True):
                    rasterized=True)
     ax.set(xlabel="$h_1$ (encoder mean)", ylabel="$h_2$ (encoder mean)", aspect="equal")
     if legend:
-        ax.legend(title="digit", markerscale=4, frameon=False, fontsize=8,
+        ax.legend(title="digit", markerscale=4, frameon=False, fontsize=9,
                   loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:
         ax.set_title(title)
@@ -1144,7 +1267,7 @@ def plot_latent_map(codes, labels, *, ax=None, title=None, s=3, legend=True):
 
 
 class LatentWalkView:
-    """Chapter 6: the latent map with a marker at (z₁, z₂) next to the image decoded there.
+    """Chapter 6: the latent map with a marker at (h₁, h₂) next to the image decoded there.
 
     Built once; :meth:`update` moves the marker and swaps the image, so a widget redraw costs
     one render, not a new figure.
@@ -1154,30 +1277,39 @@ class LatentWalkView:
     codes : array of shape (n, 2)
         Encoder means of some data, drawn as the background map.
     labels : array of shape (n,)
-    extent : float
-        The map shows [−extent, extent]².
+    lims : ((h1_min, h1_max), (h2_min, h2_max)), optional
+        The part of the plane the map shows; by default the range of ``codes`` plus a margin
+        of 5 % (pass the range of the slider grid as well, so the marker stays in view).
     image_shape : (height, width)
     """
 
-    def __init__(self, codes, labels, *, extent=3.0, image_shape=(28, 28)):
+    def __init__(self, codes, labels, *, lims=None, image_shape=(28, 28)):
         from matplotlib.figure import Figure
 
-        self.fig = Figure(figsize=(6.4, 3.2))
-        ax_map, self._ax_img = self.fig.subplots(1, 2)
-        plot_latent_map(codes, labels, ax=ax_map, s=2, legend=False,
-                        title="codes of data (colour: digit)")
-        ax_map.set(xlim=(-extent, extent), ylim=(-extent, extent))
+        codes = np.asarray(check_array(codes, "codes", shape_hint="(n, 2)"))
+        if lims is None:
+            lo, hi = codes.min(0), codes.max(0)
+            lims = tuple(zip(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)))
+        self.fig = Figure(figsize=(6.8, 3.4))
+        grid = self.fig.add_gridspec(1, 2, width_ratios=(1.3, 1), left=0.09, right=0.99,
+                                     bottom=0.14, top=0.9, wspace=0.4)
+        ax_map, self._ax_img = self.fig.add_subplot(grid[0]), self.fig.add_subplot(grid[1])
+        plot_latent_map(codes, labels, ax=ax_map, s=2, legend=False, title="codes of data")
+        ax_map.legend(title="digit", markerscale=4, frameon=False, fontsize=9, ncols=1,
+                      title_fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.02),
+                      handletextpad=0.1, labelspacing=0.15, borderaxespad=0.2)
+        ax_map.set(xlim=lims[0], ylim=lims[1])
+        ax_map.title.set_fontsize(10)
         self._marker, = ax_map.plot([0], [0], "s", ms=11, mfc="none", mew=2.5,
                                     color=COLORS["estimate"])
         self._shape = image_shape
         self._image = self._ax_img.imshow(np.zeros(image_shape), cmap="gray", vmin=0, vmax=1)
         self._ax_img.set_axis_off()
-        self.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9, wspace=0.2)
 
-    def update(self, image, z1, z2):
-        """Show ``image`` (height * width values in [0, 1]) decoded at (z₁, z₂); returns the
+    def update(self, image, h1, h2):
+        """Show ``image`` (height * width values in [0, 1]) decoded at (h₁, h₂); returns the
         Figure."""
-        self._marker.set_data([z1], [z2])
+        self._marker.set_data([h1], [h2])
         self._image.set_data(np.asarray(image, dtype=float).reshape(self._shape))
-        self._ax_img.set_title(f"decoded at h = ({z1:.2g}, {z2:.2g})")
+        self._ax_img.set_title(f"decoded at h = ({h1:.2g}, {h2:.2g})", fontsize=10)
         return self.fig

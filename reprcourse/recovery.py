@@ -443,9 +443,9 @@ class RecoveryConditions:
             lines += [f"    {h!r}" for h in hyps]
         lo, hi = self.lam_range
         low = "round-off < λ" if 0 < lo < 1e-12 else f"{_num(lo)} ≤ λ"
-        lines.append(f"  one step: max|δᵢ| = {_num(self.delta_max)}; signs recovered iff "
-                     f"{low} < {_num(hi)}; at λ = {_num(self.lam)}: "
-                     f"{'RECOVERED' if self.recovered else 'FAILED'}")
+        lines.append(f"  one step: max|δᵢ| = {_num(self.delta_max)}; "
+                     f"signs recovered iff {low} < {_num(hi)}")
+        lines.append(f"  at λ = {_num(self.lam)}: {'RECOVERED' if self.recovered else 'FAILED'}")
         return "\n".join(lines)
 
 

@@ -58,6 +58,12 @@ def _check_params(params, initial):
     return grids, start
 
 
+def _is_numeric(values) -> bool:
+    """Numbers get a slider; anything else (names, booleans) gets buttons / a menu."""
+    return all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+               for v in values)
+
+
 def _fmt(v) -> str:
     if isinstance(v, (float, np.floating)):
         return f"{v:.3g}"
@@ -96,8 +102,9 @@ def static_frames(draw, params, *, initial=None, labels=None, dpi=72) -> str:
     Returns
     -------
     str
-        HTML with the frames as base64 PNGs, one range input per parameter and a few lines
-        of JavaScript that swap the image. Deterministic for deterministic ``draw``.
+        HTML with the frames as base64 PNGs, a range input per numeric parameter (a menu
+        per parameter of named choices) and a few lines of JavaScript that swap the image.
+        Deterministic for deterministic ``draw``.
     """
     grids, start = _check_params(params, initial)
     names = list(grids)
@@ -122,24 +129,35 @@ def static_frames(draw, params, *, initial=None, labels=None, dpi=72) -> str:
     rows = []
     for i, n in enumerate(names):
         value = html.escape(shown[i][pos[i]])
+        if _is_numeric(grids[n]):                                  # a slider and its value
+            control = (
+                f'<input type="range" min="0" max="{sizes[i] - 1}" step="1" value="{pos[i]}" '
+                f'data-rc-param="{i}" aria-valuetext="{value}" '
+                f'style="flex:1;max-width:22em;accent-color:var(--pst-color-primary,#0a7d91)">'
+                f'<output aria-live="polite" style="min-width:4em;font-family:monospace">'
+                f'{value}</output>')
+        else:                                                      # a menu of named choices
+            options = "".join(
+                f'<option value="{j}"{" selected" if j == pos[i] else ""}>{html.escape(v)}'
+                f'</option>' for j, v in enumerate(shown[i]))
+            control = (f'<select data-rc-param="{i}" style="font:inherit;padding:.1em .3em;'
+                       f'color:inherit;background:var(--pst-color-surface,#fff);'
+                       f'border:1px solid var(--pst-color-border,#ccc);border-radius:4px">'
+                       f'{options}</select>')
         rows.append(
             f'<label style="display:flex;align-items:center;gap:.6em;margin:.2em 0">'
-            f'<span style="min-width:7em">{html.escape(labels[n])}</span>'
-            f'<input type="range" min="0" max="{sizes[i] - 1}" step="1" value="{pos[i]}" '
-            f'data-rc-param="{i}" aria-valuetext="{value}" '
-            f'style="flex:1;max-width:22em;accent-color:var(--pst-color-primary,#0a7d91)">'
-            f'<output aria-live="polite" style="min-width:4em;font-family:monospace">'
-            f'{value}</output></label>')
+            f'<span style="min-width:7em">{html.escape(labels[n])}</span>{control}</label>')
     script = (
         f'(function(){{var root=document.getElementById("{uid}");var F={json.dumps(frames)};'
         f'var S={json.dumps(sizes)};var V={json.dumps(shown)};'
         f'var L={json.dumps([labels[n] for n in names])};var img=root.querySelector("img");'
-        f'var inputs=root.querySelectorAll("input[data-rc-param]");'
+        f'var inputs=root.querySelectorAll("[data-rc-param]");'
         f'function upd(){{var k=0,d=[];inputs.forEach(function(el,i){{var v=V[i][+el.value];'
-        f'k=k*S[i]+(+el.value);el.nextElementSibling.textContent=v;'
-        f'el.setAttribute("aria-valuetext",v);d.push(L[i]+" = "+v);}});'
+        f'k=k*S[i]+(+el.value);if(el.type==="range"){{el.nextElementSibling.textContent=v;'
+        f'el.setAttribute("aria-valuetext",v);}}d.push(L[i]+" = "+v);}});'
         f'img.src=F[k];img.alt="Figure for "+d.join(", ");}}'
-        f'inputs.forEach(function(el){{el.addEventListener("input",upd);}});}})();')
+        f'inputs.forEach(function(el){{el.addEventListener("input",upd);'
+        f'el.addEventListener("change",upd);}});}})();')
     return (
         f'<div class="rc-widget" id="{uid}" role="group" aria-label="Interactive figure" '
         f'style="border:1px solid var(--pst-color-border,#ddd);border-radius:6px;'
@@ -153,7 +171,10 @@ def static_frames(draw, params, *, initial=None, labels=None, dpi=72) -> str:
 
 
 def interactive_figure(draw, params, *, initial=None, labels=None, mode=None, dpi=72):
-    """A figure with one slider per parameter, live in a kernel and static on the site.
+    """A figure with one control per parameter, live in a kernel and static on the site.
+
+    Numeric parameters get a slider; named choices (strings, booleans) get toggle buttons
+    (live) or a menu (static).
 
     Parameters
     ----------
@@ -185,12 +206,21 @@ def interactive_figure(draw, params, *, initial=None, labels=None, mode=None, dp
 
     grids, start = _check_params(params, initial)
     labels = labels or {}
-    sliders = {n: widgets.SelectionSlider(options=[(_fmt(v), v) for v in grids[n]],
-                                          value=start[n], description=labels.get(n, n),
-                                          continuous_update=False,
-                                          style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="32em"))
-               for n in grids}
+
+    def control(n):                          # numbers: a slider; named choices: buttons
+        options = [(_fmt(v), v) for v in grids[n]]
+        if _is_numeric(grids[n]):
+            return widgets.SelectionSlider(options=options, value=start[n],
+                                           description=labels.get(n, n),
+                                           continuous_update=False,
+                                           style={"description_width": "initial"},
+                                           layout=widgets.Layout(width="32em"))
+        return widgets.ToggleButtons(options=options, value=start[n],
+                                     description=labels.get(n, n),
+                                     style={"description_width": "initial",
+                                            "button_width": "auto"})
+
+    sliders = {n: control(n) for n in grids}
 
     def show(**values):
         fig = draw(**values)
@@ -320,9 +350,9 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
     view = {}                                  # one figure, built once, updated in place
 
     def build():
-        fig = Figure(figsize=(8.6, 5.0))
-        gs = fig.add_gridspec(2, 2, height_ratios=(1.25, 1), left=0.08, right=0.98,
-                              bottom=0.02, top=0.88, hspace=0.3, wspace=0.22)
+        fig = Figure(figsize=(7.2, 5.0))                          # fits the book's column
+        gs = fig.add_gridspec(2, 2, height_ratios=(1.25, 1), left=0.1, right=0.98,
+                              bottom=0.02, top=0.9, hspace=0.32, wspace=0.32)
         a_nnz, a_err = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1])
         lines = {name: (a_nnz.plot(p["lam"], p["nnz"], color=colors[name], label=name)[0],
                         a_err.plot(p["lam"], p["error"], color=colors[name])[0])
@@ -333,9 +363,9 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
         for axis in (a_nnz.xaxis, a_nnz.yaxis, a_err.xaxis):     # plain "%g" labels and no
             axis.set_major_formatter(FormatStrFormatter("%g"))    # minor ticks: no mathtext,
             axis.set_minor_locator(NullLocator())                 # a much cheaper redraw
-        a_nnz.legend(frameon=False, fontsize=8)
+        a_nnz.legend(frameon=False, fontsize=9)
         return dict(fig=fig, lines=lines, marks=marks, images=fig.add_subplot(gs[1, :]),
-                    title=fig.suptitle("", fontsize=10))
+                    title=fig.suptitle("", fontsize=11))
 
     def draw(lam, dictionary=first):
         if not view:
@@ -361,7 +391,7 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
     if len(dicts) > 1:
         params["dictionary"] = tuple(dicts)
     return interactive_figure(draw, params, labels={"lam": "λ", "dictionary": "dictionary"},
-                              mode=mode)
+                              mode=mode, dpi=96)        # 96 dpi: text as large as the prose
 
 
 # --- chapter 3: ISTA and recovery (owned by the recovery chapter) ---
@@ -622,7 +652,7 @@ def denoising_widget(models, X, *, n_images=6, n_filters=36, shape=(28, 28), see
 
 # --- chapter 6: VAE (owned by the VAE chapter) ---
 def latent_walk_widget(model, codes, labels, *, grid=None, image_shape=None, mode=None):
-    """Chapter 6 widget: sliders (z₁, z₂) move through the latent space of a 2-D VAE.
+    """Chapter 6 widget: sliders (h₁, h₂) move through the latent space of a 2-D VAE.
 
     Every grid point is decoded once, up front (one batch through the decoder); moving a
     slider then only swaps the image and moves the marker on the latent map.
@@ -648,7 +678,8 @@ def latent_walk_widget(model, codes, labels, *, grid=None, image_shape=None, mod
     Raises
     ------
     ValueError
-        If the model's code is not 2-D or the grid has more than 12 values.
+        If the model's code is not 2-D, ``codes`` is not (n, 2) or the grid has more than 12
+        values.
     """
     from .plotting import LatentWalkView
     from .vae import VAE
@@ -663,11 +694,20 @@ def latent_walk_widget(model, codes, labels, *, grid=None, image_shape=None, mod
     images = model.decode(points)                                           # (G², d)
     where = {v: i for i, v in enumerate(grid)}
     side = int(round(np.sqrt(model.n_features)))
-    view = LatentWalkView(codes, labels, extent=max(3.0, max(abs(v) for v in grid) + 0.5),
+    from ._validation import check_array
+
+    codes = check_array(codes, "codes", shape_hint="(n, 2)")
+    codes = np.asarray(codes.detach().cpu() if hasattr(codes, "detach") else codes)
+    if codes.shape[1] != 2:
+        raise ValueError(f"codes must be (n, 2), got shape {codes.shape}")
+    lo = np.minimum(codes.min(0), min(grid))               # the map shows every code and
+    hi = np.maximum(codes.max(0), max(grid))               # every grid point, plus a margin
+    margin = 0.05 * (hi - lo) + 0.1
+    view = LatentWalkView(codes, labels, lims=tuple(zip(lo - margin, hi + margin)),
                           image_shape=image_shape or (side, model.n_features // side))
 
-    def draw(z1, z2):
-        return view.update(images[where[z1] * len(grid) + where[z2]], z1, z2)
+    def draw(h1, h2):
+        return view.update(images[where[h1] * len(grid) + where[h2]], h1, h2)
 
-    return interactive_figure(draw, {"z1": grid, "z2": grid},
-                              labels={"z1": "z₁", "z2": "z₂"}, mode=mode)
+    return interactive_figure(draw, {"h1": grid, "h2": grid},
+                              labels={"h1": "h₁", "h2": "h₂"}, mode=mode, dpi=90)

@@ -10,7 +10,7 @@ Python API; no browser is downloaded) and checks that
 * math is typeset by the vendored MathJax (``mjx-container`` present, no ``mjx-merror``) and
   no raw TeX is left in the prose (a sign of math the Markdown parser broke apart);
 * no cell shows the same figure twice;
-* every static widget (``.rc-widget``) swaps its frame when a slider moves (driven by the
+* every static widget (``.rc-widget``) swaps its frame when a slider or menu moves (driven by the
   keyboard, as a visitor would), and every stored ipywidget is rendered by the vendored
   embedder.
 
@@ -200,6 +200,18 @@ def check_static_widgets(page, report: PageReport, shots: Path, stem: str):
                 report.fail(f"widget {w} slider {s}: the keyboard did not move it")
             elif after_src == before_src:
                 report.fail(f"widget {w} slider {s}: moving it did not change the frame")
+        menus = widget.locator("select[data-rc-param]")
+        for s in range(menus.count()):
+            menu = menus.nth(s)
+            options = menu.locator("option")
+            if options.count() < 2:
+                continue
+            widget.scroll_into_view_if_needed()
+            before_src, before_value = img.get_attribute("src"), menu.input_value()
+            menu.select_option(index=0 if before_value != "0" else 1)
+            if img.get_attribute("src") == before_src:
+                report.fail(f"widget {w} menu {s}: choosing another option did not change "
+                            f"the frame")
         widget.screenshot(path=str(shots / f"{stem}--widget{w}.png"))
     if widgets.count():
         report.notes.append(f"{widgets.count()} static widget(s) checked")

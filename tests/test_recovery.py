@@ -291,6 +291,7 @@ def test_report_is_consistent_with_one_step_and_readable():
     text = repr(recovery_conditions(D, H[0], E[0], 0.5, 1.0))
     assert all(f"Theorem {k}" in text for k in THEOREMS)
     assert "‖ε‖₂ ≤ τ/4" in text and "✓" in text and "✗" in text and "RECOVERED" in text
+    assert max(map(len, text.splitlines())) <= 80                 # fits a book page's output
 
 
 def test_report_accepts_torch_and_float32():
@@ -370,3 +371,25 @@ def test_coherence_phase_diagram_is_one_in_the_theorem_region():
 def test_bad_input_is_rejected_with_a_clear_message(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+def test_phase_figures_share_one_colour_bar_and_one_legend():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from reprcourse.plotting import coherence_phase_figure, noise_phase_figure
+
+    rng = np.random.default_rng(0)
+    lams, noises = np.linspace(0.1, 1.0, 4), np.linspace(0.0, 0.5, 3)
+    fig = noise_phase_figure(rng.random((3, 4)), rng.random((3, 4)), lams, noises)
+    assert len(fig.axes) == 3                                    # two panels + one colour bar
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("theorem 2" in t for t in labels) and any("worst-case" in t for t in labels)
+    assert fig.get_size_inches()[0] <= 8
+    fig = coherence_phase_figure(rng.random((3, 4)), rng.random((3, 4)), np.arange(1, 5),
+                                 np.linspace(0.0, 0.2, 3))
+    assert len(fig.axes) == 3 and len(fig.legends) == 1
+    with pytest.raises(ValueError):
+        noise_phase_figure(rng.random((4, 3)), rng.random((3, 4)), lams, noises)
+    plt.close("all")
