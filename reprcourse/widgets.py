@@ -28,6 +28,8 @@ import numpy as np
 __all__ = ["interactive_figure", "static_frames", "widget_mode"]
 
 MAX_FRAMES = 160
+#: Resolution of live widget figures (Jupyter's inline backend draws at matplotlib's 100).
+LIVE_DPI = 100
 
 
 def widget_mode(mode=None) -> str:
@@ -70,7 +72,8 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _png(fig, dpi) -> str:
+def _png(fig, dpi) -> bytes:
+    """``fig`` as PNG bytes, drawn once (no ``bbox_inches="tight"``, which draws twice)."""
     if fig.get_layout_engine() is None:
         # The live widget shows figures cropped tight (the inline backend does); without a
         # layout, axis labels at the edge would be clipped in the static frames. A layout
@@ -81,7 +84,11 @@ def _png(fig, dpi) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def static_frames(draw, params, *, initial=None, labels=None, dpi=72) -> str:
@@ -112,7 +119,7 @@ def static_frames(draw, params, *, initial=None, labels=None, dpi=72) -> str:
     if n_frames > MAX_FRAMES:
         raise ValueError(f"params give {n_frames} frames; use at most {MAX_FRAMES} "
                          f"(fewer values per slider)")
-    frames = [_png(draw(**dict(zip(names, combo))), dpi)
+    frames = [_data_uri(_png(draw(**dict(zip(names, combo))), dpi))
               for combo in itertools.product(*grids.values())]
     uid = "rc-" + hashlib.sha1("".join(frames).encode()).hexdigest()[:10]
     labels = {n: (labels or {}).get(n, n) for n in names}
@@ -202,7 +209,7 @@ def interactive_figure(draw, params, *, initial=None, labels=None, mode=None, dp
         return HTML(static_frames(draw, params, initial=initial, labels=labels, dpi=dpi))
 
     import ipywidgets as widgets
-    from IPython.display import display
+    from IPython.display import Image, display
 
     grids, start = _check_params(params, initial)
     labels = labels or {}
@@ -222,10 +229,9 @@ def interactive_figure(draw, params, *, initial=None, labels=None, mode=None, dp
 
     sliders = {n: control(n) for n in grids}
 
-    def show(**values):
+    def show(**values):                      # one draw per update: the ≤ 100 ms budget
         fig = draw(**values)
-        display(fig)
-        plt.close(fig)
+        display(Image(data=_png(fig, LIVE_DPI)))
         return fig
 
     return widgets.interactive(show, **sliders)

@@ -66,3 +66,16 @@ def test_bad_params_are_rejected_clearly(params, initial, error, match):
 def test_mode_is_checked():
     with pytest.raises(ValueError, match="mode"):
         interactive_figure(draw, PARAMS, mode="browser")
+
+
+def test_live_update_displays_one_png(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    w = interactive_figure(draw, PARAMS, mode="live")
+    shown.clear()
+    w.kwargs_widgets[0].value = 0.1
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
+    assert shown[0].data.startswith(b"\x89PNG")
+    plt.close("all")
