@@ -939,7 +939,7 @@ def filter_panels(filters, *, shape=None, n=36, title=None):
     import textwrap
 
     n = check_int(n, "n", low=1)
-    panel = min(3.0, MAX_WIDTH / len(filters))              # inches per panel
+    panel = min(4.5, MAX_WIDTH / len(filters))              # inches per panel
     fig = _new_figure((panel * len(filters), panel + 0.6 + 0.35 * bool(title)))
     axes = np.atleast_1d(fig.subplots(1, len(filters)))
     for ax, (label, W) in zip(axes, filters.items()):

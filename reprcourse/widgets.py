@@ -479,7 +479,7 @@ def one_step_widget(*, lam_ratios=None, noise_ratios=(0.0, 0.125, 0.25, 0.375, 0
     attacks = {"random": noise(1, n_features, 1.0, seed=rng)[0],
                "support": adversarial_noise(D, h[None], 1.0, target="support")[0],
                "off_support": adversarial_noise(D, h[None], 1.0, target="off_support")[0]}
-    view = OneStepView(n_features, ylim=2.0 + max(noise_ratios) + 0.3)
+    view = OneStepView(n_features, ylim=2.0 + max(noise_ratios) + 0.3, fontsize=11)
 
     def draw(lam, noise_level, direction):
         target = ("random" if direction == "random" else
@@ -534,7 +534,7 @@ def coherence_widget(*, mus=(0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1,
     h = sparse_codes(1, n_atoms, n_nonzero, tau=1.0, M=M, signs="positive", seed=rng)[0]
     codes = {"aligned": h, "random": h * rng.choice([-1.0, 1.0], n_atoms)}
     dictionaries = {mu: equicorrelated_dictionary(n_atoms, mu, seed=seed) for mu in mus}
-    view = OneStepView(n_atoms, ylim=M * (1 + n_nonzero * max(mus)) + 0.3)
+    view = OneStepView(n_atoms, ylim=M * (1 + n_nonzero * max(mus)) + 0.3, fontsize=11)
 
     def draw(mu, lam, sign):
         report = recovery_conditions(dictionaries[mu], codes[sign], None, lam, 1.0, M=M)
