@@ -3,7 +3,6 @@ against closed forms, torch.distributions, scipy and scikit-learn; the bound che
 on probabilistic PCA; reparameterisation gradients; training; bad input; the chapter figures."""
 
 import re
-import time
 
 import matplotlib
 import numpy as np
@@ -495,15 +494,11 @@ def test_latent_walk_widget_live_and_static():
     codes = np.random.default_rng(0).normal(size=(200, 2))
     labels = np.arange(200) % 10
     w = latent_walk_widget(model, codes, labels, grid=[-1.0, 0.0, 1.0], mode="live")
-    times = []
     for v1, v2 in [(-1.0, 1.0), (1.0, 0.0), (0.0, -1.0)]:
-        start = time.perf_counter()
         w.kwargs_widgets[0].value, w.kwargs_widgets[1].value = v1, v2
-        times.append(time.perf_counter() - start)
         image = w.result.axes[-1].images[0].get_array()
         np.testing.assert_allclose(image.ravel(), model.decode(np.array([[v1, v2]]))[0],
                                    rtol=1e-6)
-    assert np.median(times) < 0.5                 # ≤ 0.1 s on an idle machine
     html = latent_walk_widget(model, codes, labels, grid=[-1.0, 1.0], mode="static").data
     assert len(set(re.findall(r"data:image/png;base64,[A-Za-z0-9+/=]+", html))) == 4
     with pytest.raises(ValueError, match="n_latent=2"):
