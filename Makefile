@@ -49,6 +49,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sparse_coding.py
+	$(BIN)/python benchmarks/dictionary_learning.py
 	$(BIN)/python benchmarks/widgets.py
 
 clean:
