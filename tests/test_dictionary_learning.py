@@ -17,13 +17,7 @@ from reprcourse.polysemy import atom_neighbours, word_senses
 from reprcourse.sparse_coding import fista, sparse_objective
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """These problems are tiny: one thread avoids OpenMP spin-waits on a busy 2-core box."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def planted(n=2000, d=20, k=30, s=3, seed=0):
