@@ -4,8 +4,10 @@ Each widget is built in live mode (an ``ipywidgets.interactive``) as its chapter
 and its controls are moved the way a student would, one step at a time, round-robin. One
 update is everything the kernel does before the new picture can appear: the callback
 redraws the figure and encodes it as a PNG (``reprcourse.widgets`` draws each figure once,
-without Jupyter's ``bbox_inches="tight"`` second pass). Wall-clock and CPU time are shown;
-CPU time is the fairer figure on a shared machine.
+without Jupyter's ``bbox_inches="tight"`` second pass). Every widget builds its figure once
+(a ``FigureView`` of :mod:`reprcourse.figures`): its static part (axes, ticks, labels,
+legends) is rendered once, and a move only redraws the artists that change. Wall-clock and
+CPU time are shown; CPU time is the fairer figure on a shared machine.
 
 The models behind the chapter 5 and 6 widgets are the shipped checkpoint and an untrained
 VAE of the chapter's size: the drawing cost does not depend on the weights.
@@ -26,10 +28,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 
 from reprcourse import widgets  # noqa: E402
+from reprcourse.data import mnist, natural_patches  # noqa: E402
+from reprcourse.models import VAE, pretrained  # noqa: E402
+from reprcourse.structure import pca  # noqa: E402
+
 
 def _ch2():
-    from reprcourse.data import natural_patches
-    from reprcourse.structure import pca
     X = natural_patches(400, seed=0)
     D = np.random.default_rng(0).standard_normal((64, 128))
     D /= np.linalg.norm(D, axis=0)
@@ -38,15 +42,12 @@ def _ch2():
 
 
 def _ch4():
-    from reprcourse.data import natural_patches
     return widgets.dictionary_lambda_widget(natural_patches(4000, seed=0),
                                             lams=(0.1, 0.25, 0.5, 1.0, 2.0), n_atoms=64,
                                             n_iter=4, seed=0, mode="live")
 
 
 def _ch5():
-    from reprcourse.autoencoders import pretrained
-    from reprcourse.data import mnist
     models = {(kind, level): pretrained(f"dae_{kind}_{int(100 * level)}")
               for kind in ("dropout", "gaussian") for level in (0.25, 0.5)}
     clean = pretrained("dae_clean")
@@ -55,7 +56,6 @@ def _ch5():
 
 
 def _ch6():
-    from reprcourse.vae import VAE
     rng = np.random.default_rng(0)
     model = VAE(784, 2, hidden=(256,), likelihood="bernoulli", seed=0)
     return widgets.latent_walk_widget(model, rng.standard_normal((600, 2)),
@@ -68,7 +68,7 @@ WIDGETS = [
     ("ch3 one step (λ, ‖ε‖, direction)", lambda: widgets.one_step_widget(mode="live")),
     ("ch3 coherence (μ, λ, signs)", lambda: widgets.coherence_widget(mode="live")),
     ("ch4 dictionary (λ)", _ch4),
-    ("ch5 denoising (kind, level)", _ch5),
+    ("ch5 denoising (ν, σ)", _ch5),
     ("ch6 latent walk (h₁, h₂)", _ch6),
 ]
 TARGET_MS = 100.0

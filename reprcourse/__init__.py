@@ -1,23 +1,36 @@
 """reprcourse — companion package of the course on the simplest representation learners.
 
-Modules follow the chapters: :mod:`~reprcourse.structure` (PCA, k-means),
-:mod:`~reprcourse.sparse_coding` (soft thresholding, ISTA, FISTA), :mod:`~reprcourse.recovery`
-(the one-step recovery theorems), :mod:`~reprcourse.dictionary_learning`,
-:mod:`~reprcourse.autoencoders`, :mod:`~reprcourse.vae`; :mod:`~reprcourse.data` loads the
-offline data sets; :mod:`~reprcourse.plotting` and :mod:`~reprcourse.widgets` hold the figure and
-widget code of the notebooks. The most used functions are also importable from here.
+The modules follow the lecture (the README's module map gives slide → module → chapter):
+
+* :mod:`~reprcourse.structure` — PCA and k-means (chapter 1);
+* :mod:`~reprcourse.sparse_coding` — soft thresholding, the lasso objective, the textbook
+  ISTA/FISTA and the lasso path (chapter 2); the fast batched solver they run by default
+  lives in :mod:`~reprcourse.lasso_engine`;
+* :mod:`~reprcourse.instances` and :mod:`~reprcourse.recovery` — planted instances and the
+  one-step recovery theorems (chapter 3);
+* :mod:`~reprcourse.dictionary_learning`, :mod:`~reprcourse.inpainting`,
+  :mod:`~reprcourse.polysemy` — dictionary learning and two applications (chapter 4);
+* :mod:`~reprcourse.models` — the neural models: autoencoders, sparse/PSD, deep, the VAE, the
+  linear-Gaussian model, training and checkpoints (chapters 5, 5b, 6);
+* :mod:`~reprcourse.data` — the offline data sets; :mod:`~reprcourse.figures` and
+  :mod:`~reprcourse.widgets` — each chapter's figures and widgets;
+  :mod:`~reprcourse.exercises` — one check per exercise.
+
+The most used functions are also importable from here.
 """
 
-from .autoencoders import Autoencoder, ThresholdAutoencoder, corrupt, train
 from .dictionary_learning import DictionaryLearner, learn_dictionary
+from .models import (VAE, Autoencoder, ThresholdAutoencoder, corrupt, elbo, gaussian_kl,
+                     iwae_bound, train)
 from .recovery import recovery_conditions, sign_recovered
 from .sparse_coding import (fista, ista, lipschitz_constant, mutual_coherence, one_step_encode,
                             soft_threshold, sparse_objective)
 from .structure import kmeans, pca
-from .vae import VAE, elbo, gaussian_kl, iwae_bound
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "one_step_encode",
            "mutual_coherence", "lipschitz_constant", "pca", "kmeans", "recovery_conditions",
-           "sign_recovered", "learn_dictionary", "DictionaryLearner", "Autoencoder", "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo", "iwae_bound"]
+           "sign_recovered", "learn_dictionary", "DictionaryLearner", "Autoencoder",
+           "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo",
+           "iwae_bound"]

@@ -23,6 +23,7 @@ __all__ = [
     "check_matching_features",
     "check_nonnegative",
     "check_choice",
+    "check_code_width",
     "check_same_backend",
     "check_scalar",
     "check_torch_generator",
@@ -188,6 +189,13 @@ def check_matching_features(X, D, *, x_name: str = "X", d_name: str = "D") -> No
         raise ValueError(
             f"{d_name} has {D.shape[0]} rows but {x_name} has {X.shape[1]} features; "
             f"{d_name} must be (n_features, n_atoms)")
+
+
+def check_code_width(H, D, name: str = "H") -> None:
+    """Require one code entry per atom: ``H.shape[1] == D.shape[1]``."""
+    if H.shape[1] != D.shape[1]:
+        raise ValueError(f"{name} has {H.shape[1]} entries per code but D has {D.shape[1]} "
+                         f"atoms; {name} must be (n_samples, n_atoms) with n_atoms = {D.shape[1]}")
 
 
 def check_dictionary(D, name: str = "D", *, unit_norm: bool = False, atol: float = 1e-3):

@@ -1,4 +1,4 @@
-r"""Dictionary learning by alternating minimisation (lecture 18, "Dictionary learning").
+r"""Dictionary learning (lecture 18, "Dictionary learning").
 
 Given data ``X`` (n_samples, n_features), find unit-norm atoms ``D`` (n_features, n_atoms)
 and sparse codes ``H`` (n_samples, n_atoms) that minimise the sparse-coding objective
@@ -9,19 +9,23 @@ and sparse codes ``H`` (n_samples, n_atoms) that minimise the sparse-coding obje
     \qquad \|d_j\|_2 = 1 .
 
 As in EM, alternate two easy problems: with ``D`` fixed, the codes are lasso solutions
-(FISTA, warm-started from the previous codes); with ``H`` fixed, ``F`` is a quadratic in
-``D`` that only depends on the sufficient statistics ``A = HᵀH`` and ``B = XᵀH``. The
-dictionary step is either the lecture's gradient step followed by renormalisation, or a
-block-coordinate sweep over the atoms (Mairal, Bach, Ponce & Sapiro 2010), whose update of
-one atom, ``d_j ∝ b_j − D a_j + A_jj d_j``, is the exact minimiser of ``F`` over that atom
-on the unit sphere.
+(:func:`~reprcourse.sparse_coding.fista`, warm-started from each sample's previous code);
+with ``H`` fixed, ``F`` is a quadratic in ``D`` that depends on the data only through the
+*sufficient statistics* ``A = Σ h hᵀ`` (k, k) and ``B = Σ x hᵀ`` (d, k). The dictionary step
+is the lecture's gradient step followed by renormalisation, or a block-coordinate sweep over
+the atoms (Mairal, Bach, Ponce & Sapiro 2010), ``d_j ∝ b_j − D a_j + A_jj d_j``, the exact
+minimiser over one atom on the unit sphere.
 
-Speed comes from three things: the data are visited in mini-batches and the dictionary is
-updated after each one (so one pass gives many dictionary steps, as in Mairal et al.'s
-online method), every sample keeps its code between passes (a warm start that makes later
-FISTA calls cheap; Arora, Ge, Ma & Moitra 2015 analyse alternating minimisation from such
-warm starts), and ``A``, ``B`` stay sums over *all* samples (recomputed at each pass, then
-updated by swapping a batch's old codes for its new ones). Both steps never increase ``F``.
+The data are visited in mini-batches and ``D`` is updated after each one. Two ways to keep
+``A`` and ``B``:
+
+* **online** (``rho`` a number, the default; Mairal, Bach, Ponce & Sapiro 2009, 2010):
+  after mini-batch ``t``,
+  ``A ← β_t A + H_bᵀH_b`` and ``B ← β_t B + X_bᵀH_b`` with ``β_t = (1 − 1/t)^ρ``. Codes
+  computed with an early, poor dictionary are forgotten, so ``D`` improves fast.
+* **exact** (``rho=None``): ``A`` and ``B`` are sums over *all* samples with their latest
+  codes (a batch's old codes are swapped for the new ones). With ``update="bcd"`` no step
+  then increases ``F``: textbook alternating minimisation, slower.
 """
 
 from __future__ import annotations
@@ -29,36 +33,36 @@ from __future__ import annotations
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm.auto import tqdm
 
+from ._torch import as_tensor, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_generator,
                           check_int, check_matching_features, check_nonnegative, is_torch)
-from .sparse_coding import _as_tensor, _like, fista
+from .sparse_coding import fista
 
 __all__ = ["learn_dictionary", "DictionaryLearner", "to_sklearn", "from_sklearn"]
 
 
-def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0=None,
-                     update="bcd", tol=0.0, code_iter=20, n_threads=1, progress=True,
-                     callback=None):
+def learn_dictionary(X, n_atoms, lam, *, n_iter=3, batch_size=512, seed=None, D0=None,
+                     update="bcd", rho=20.0, code_iter=30, tol=1e-2, n_threads=1,
+                     progress=False, callback=None):
     r"""Learn a dictionary by alternating sparse coding and dictionary steps.
 
     Minimises ``F(D, H) = mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` over unit-norm atoms ``D`` and
     codes ``H``. Each pass over the data (an *epoch*) visits shuffled mini-batches; for each
     batch it (1) recomputes the batch's codes with :func:`~reprcourse.sparse_coding.fista`,
     warm-started from their previous value, keeping a new code only if it lowers that
-    sample's objective; (2) swaps the batch's old codes for the new ones in the sufficient
-    statistics ``A = HᵀH``, ``B = XᵀH`` of all samples (recomputed at each pass); (3)
-    takes one dictionary step and renormalises the atoms:
+    sample's objective; (2) updates the statistics ``A``, ``B`` (online with forgetting
+    ``rho``, or exact; see the module docstring); (3) takes one dictionary step:
 
     * ``update="bcd"``: for each atom ``j``, ``d_j ← c_j / ‖c_j‖`` with
-      ``c_j = b_j − D a_j + A_jj d_j`` (Mairal et al. 2010), the exact minimiser over
-      ``d_j`` on the unit sphere;
+      ``c_j = b_j − D a_j + A_jj d_j`` (Mairal et al. 2010);
     * ``update="gradient"``: the lecture's step ``D ← D + α (B − D A)``, ``α = 1/‖A‖₂``, then
       ``d_j ← d_j / ‖d_j‖``.
 
-    Atoms that no sample uses (a zero column of ``H``) are replaced by random data samples.
-    The work is done in float32 on the data's device.
+    Atoms that no recent code uses are replaced by random samples of the batch (Mairal et al.
+    2010, §3.4). The work is done in float32 on the data's device.
 
     Parameters
     ----------
@@ -78,20 +82,22 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0
         Initial dictionary instead of random samples; its columns are normalised.
     update : {"bcd", "gradient"}
         Dictionary step, see above.
-    tol, code_iter : float >= 0, int >= 1
-        Passed to :func:`fista` for each batch: a sample stops once its code moves by less
-        than ``tol`` relative to its largest entry, or after ``code_iter`` iterations. The
-        defaults (a fixed 20 warm-started iterations) leave the codes inexact but improve
-        them at every pass; that is cheaper than solving each lasso exactly.
+    rho : float >= 0 or None
+        Forgetting exponent ρ of the online statistics, ``β_t = (1 − 1/t)^ρ`` (``rho=1``
+        weighs all batches equally, larger values forget faster); ``None`` keeps exact sums
+        over all samples, with which ``F`` never increases (``update="bcd"``).
+    code_iter : int >= 1
+        At most this many FISTA iterations per batch and visit.
+    tol : float >= 0
+        FISTA stops a sample once its relative duality gap is below ``tol``. Warm starts make
+        later visits cheap, so loose codes (1 %) suffice.
     n_threads : int >= 1 or None
         torch CPU threads while learning (restored afterwards); None keeps torch's setting.
-        One thread is the default: a mini-batch step is many small kernels, whose thread
-        synchronisation costs more than it saves, and collapses on a busy machine.
     progress : bool
         Show a tqdm progress bar over the passes.
     callback : callable, optional
         Called as ``callback(epoch, D, objective)`` after every pass, with the current
-        dictionary (same kind and dtype as ``X``) and ``F(D, H)`` on the training data.
+        dictionary (same kind and dtype as ``X``) and ``F(D, H)`` for the stored codes.
 
     Returns
     -------
@@ -114,61 +120,66 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=6, batch_size=512, seed=None, D0
     n_iter = check_int(n_iter, "n_iter", low=1)
     batch_size = min(check_int(batch_size, "batch_size", low=1), X.shape[0])
     update = check_choice(update, "update", {"bcd", "gradient"})
-    tol = check_nonnegative(tol, "tol")
+    rho = None if rho is None else check_nonnegative(rho, "rho")
     code_iter = check_int(code_iter, "code_iter", low=1)
+    tol = check_nonnegative(tol, "tol")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     rng = check_generator(seed)
+    Xt = as_tensor(X, dtype=torch.float32)                         # (n, d) working copy
+    D = _initial_atoms(Xt, n_atoms, D0, rng)
+    def report(epoch, D, objective):                  # hand the user a copy of X's kind
+        callback(epoch, like(D.clone(), X), objective)
     threads = torch.get_num_threads()
-    torch.set_num_threads(threads if n_threads is None else check_int(n_threads, "n_threads",
-                                                                      low=1))
+    if n_threads is not None:
+        torch.set_num_threads(check_int(n_threads, "n_threads", low=1))
     try:
-        D, H = _alternate(X, n_atoms, lam, n_iter, batch_size, rng, D0, update, tol, code_iter,
-                          progress, callback)
+        D, H = _alternate(Xt, D, lam, n_iter, batch_size, rng, update, rho, code_iter, tol,
+                          progress, None if callback is None else report)
     finally:
         torch.set_num_threads(threads)
-    return _like(D.to(_dtype_of(X)), X), _like(H.to(_dtype_of(X)), X)
+    return like(D, X), like(H, X)
 
 
-def _alternate(X, n_atoms, lam, n_iter, batch_size, rng, D0, update, tol, code_iter, progress,
+def _alternate(X, D, lam, n_iter, batch_size, rng, update, rho, code_iter, tol, progress,
                callback):
-    """The loop of :func:`learn_dictionary` on validated input; returns float32 tensors."""
-    Xt = _as_tensor(X).to(torch.float32)                           # (n, d) working copy
-    n, d = Xt.shape
-    if D0 is None:
-        D = _random_atoms(Xt, n_atoms, rng)
-    else:
-        D0 = check_dictionary(D0, "D0")
-        check_matching_features(X, D0, d_name="D0")
-        if D0.shape[1] != n_atoms:
-            raise ValueError(f"D0 has {D0.shape[1]} atoms (columns) but n_atoms={n_atoms}")
-        D = _as_tensor(D0).to(Xt)
-        D = D / D.norm(dim=0)
-    H = torch.zeros(n, n_atoms, dtype=Xt.dtype, device=Xt.device)  # (n, k) codes
+    """The loop of :func:`learn_dictionary` on validated float32 tensors."""
+    (n, d), k = X.shape, D.shape[1]
+    H = X.new_zeros(n, k)                                          # (n, k) stored codes
+    A, B = X.new_zeros(k, k), X.new_zeros(d, k)                    # statistics
+    used = X.new_zeros(k)                                          # (k,) recent non-zeros
     step = _bcd_step if update == "bcd" else _gradient_step
+    t = 0                                                          # mini-batches seen
     for epoch in tqdm(range(1, n_iter + 1), desc="dictionary learning", disable=not progress,
                       leave=False):
-        A, B = H.T @ H, Xt.T @ H                                   # (k, k), (d, k), exact
-        used = (H != 0).sum(0)                                     # (k,) non-zeros per atom
-        for idx in torch.from_numpy(rng.permutation(n)).to(Xt.device).split(batch_size):
-            Xb, Hb = Xt[idx], H[idx]                               # (b, d), (b, k)
-            Hn = fista(Xb, D, lam, H0=Hb, tol=tol, n_iter=code_iter)
-            better = _per_sample(Xb, D, Hn, lam) < _per_sample(Xb, D, Hb, lam)
-            Hn = torch.where(better[:, None], Hn, Hb)
-            A += Hn.T @ Hn - Hb.T @ Hb
-            B += Xb.T @ (Hn - Hb)
-            used += (Hn != 0).sum(0) - (Hb != 0).sum(0)
+        if rho is None:                                            # exact sums, recomputed
+            A, B, used = H.T @ H, X.T @ H, (H != 0).sum(0).to(X)
+        for idx in torch.from_numpy(rng.permutation(n)).to(X.device).split(batch_size):
+            Xb, Hb = X[idx], H[idx]                                # (b, d), (b, k)
+            Hn = _improve(Xb, D, Hb, lam, code_iter, tol)
+            if rho is None:                                        # swap old codes for new
+                A += Hn.T @ Hn - Hb.T @ Hb
+                B += Xb.T @ (Hn - Hb)
+                used += (Hn != 0).sum(0) - (Hb != 0).sum(0)
+            else:                                                  # forget, then add
+                t += 1
+                beta = (1.0 - 1.0 / t) ** rho
+                A.mul_(beta).add_(Hn.T @ Hn)
+                B.mul_(beta).add_(Xb.T @ Hn)
+                used.mul_(beta).add_((Hn != 0).sum(0))
             H[idx] = Hn
             D = step(D, A, B)
-            _replace_unused(D, used, Xb, rng)
-        objective = float(_per_sample(Xt, D, H, lam).double().mean())
+            _replace_unused(D, A, B, used, Xb, rng)
         if callback is not None:
-            callback(epoch, _like(D.to(_dtype_of(X)), X), objective)
-    return D, fista(Xt, D, lam, H0=H, tol=tol, n_iter=code_iter)
+            callback(epoch, D, float(_per_sample(X, D, H, lam).double().mean()))
+    return D, _improve(X, D, H, lam, code_iter, tol)
 
 
-def _dtype_of(X):
-    return X.dtype if is_torch(X) else torch.from_numpy(np.empty(0, X.dtype)).dtype
+def _improve(X, D, H, lam, code_iter, tol):
+    """Warm-started FISTA codes, kept per sample only where they lower the objective."""
+    Hn = fista(X, D, lam, H0=H, tol=tol, n_iter=code_iter)
+    better = _per_sample(X, D, Hn, lam) < _per_sample(X, D, H, lam)
+    return torch.where(better[:, None], Hn, H)
 
 
 def _per_sample(X, D, H, lam):
@@ -177,16 +188,29 @@ def _per_sample(X, D, H, lam):
     return 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)
 
 
+def _initial_atoms(X, n_atoms, D0, rng):
+    """``D0`` normalised, or random distinct non-zero samples of ``X``, as columns (d, k)."""
+    if D0 is not None:
+        D0 = check_dictionary(D0, "D0")
+        check_matching_features(X, D0, d_name="D0")
+        if D0.shape[1] != n_atoms:
+            raise ValueError(f"D0 has {D0.shape[1]} atoms (columns) but n_atoms={n_atoms}")
+        D = as_tensor(D0).to(X)
+        return D / D.norm(dim=0)
+    return _random_atoms(X, n_atoms, rng)
+
+
 def _random_atoms(X, n_atoms, rng):
     """``n_atoms`` distinct non-zero samples of ``X`` as unit-norm columns, (d, k)."""
     norms = X.norm(dim=1)
-    candidates = np.flatnonzero((norms > 1e-6 * norms.max()).cpu().numpy())
+    candidates = np.flatnonzero(to_numpy(norms > 1e-6 * norms.max()))
     if len(candidates) == 0:
         raise ValueError("X has no non-zero sample to initialise atoms from")
     pick = rng.choice(candidates, n_atoms, replace=n_atoms > len(candidates))
     D = X[torch.from_numpy(pick).to(X.device)].T.clone()          # (d, k)
     if n_atoms > len(candidates):                                  # break ties between copies
-        D += 1e-3 * torch.from_numpy(rng.standard_normal(D.shape)).to(D) * D.norm(dim=0)
+        noise = torch.from_numpy(rng.standard_normal(tuple(D.shape))).to(D)
+        D += 1e-2 * noise * D.norm(dim=0)
     return D / D.norm(dim=0)
 
 
@@ -194,17 +218,17 @@ def _bcd_step(D, A, B):
     """One sweep of block-coordinate descent on the atoms (exact on the unit sphere).
 
     Done in numpy on the CPU, atoms as rows: the sweep is sequential (each atom sees the
-    ones already updated), and numpy's per-call overhead is the smaller for 64-long vectors.
+    ones already updated), and numpy's per-call overhead is the smaller for short vectors.
     """
-    Dr = D.T.cpu().numpy().copy()                                 # (k, d) atoms as rows
-    An, Br = A.cpu().numpy(), B.T.cpu().numpy()                   # (k, k), (k, d)
+    Dr = to_numpy(D.T).copy()                                      # (k, d) atoms as rows
+    An, Br = to_numpy(A), to_numpy(B.T)                            # (k, k), (k, d)
     diag = np.diag(An)
     for j in np.flatnonzero(diag > 0):
         c = Br[j] - An[j] @ Dr + diag[j] * Dr[j]                  # (d,)
         norm = np.sqrt(c @ c)
         if norm > 0:
             Dr[j] = c / norm
-    return torch.from_numpy(np.ascontiguousarray(Dr.T)).to(D.device)
+    return as_tensor(Dr.T, device=D.device)
 
 
 def _gradient_step(D, A, B):
@@ -217,13 +241,14 @@ def _gradient_step(D, A, B):
     return torch.where(norms > 0, G / norms.clamp_min(1e-30), D)
 
 
-def _replace_unused(D, used, Xb, rng):
-    """Replace atoms no sample uses (``used == 0``) by random samples of the batch, in place.
+def _replace_unused(D, A, B, used, Xb, rng):
+    """Replace atoms without recent use by random samples of the batch, in place.
 
-    ``F`` is unchanged because those atoms have zero codes everywhere."""
-    unused = torch.nonzero(used == 0)[:, 0]
+    Their statistics are reset, so the replacement does not change the modelled ``F``."""
+    unused = torch.nonzero(used < 1e-3)[:, 0]
     if len(unused):
         D[:, unused] = _random_atoms(Xb, len(unused), rng)
+        A[unused, :], A[:, unused], B[:, unused], used[unused] = 0.0, 0.0, 0.0, 0.0
 
 
 # ---------------------------------------------------------------------------------------
@@ -259,82 +284,148 @@ def from_sklearn(components):
 
 
 class DictionaryLearner(TransformerMixin, BaseEstimator):
-    """Estimator wrapper of :func:`learn_dictionary`, scikit-learn style.
+    """scikit-learn estimator around :func:`learn_dictionary`.
+
+    ``fit`` learns the atoms; ``transform`` returns accurate lasso codes
+    (:func:`~reprcourse.sparse_coding.fista` to ``transform_tol``) for the learned atoms, so
+    ``fit_transform(X)`` equals ``fit(X).transform(X)``. Numpy in, numpy out; a torch tensor
+    in gives a tensor out on its device (the fitted attributes are numpy either way, so a
+    model fitted on tensors transforms arrays and back).
 
     Parameters
     ----------
-    n_atoms : int
-    lam : float
-        Sparsity weight λ.
-    n_iter, batch_size, update, tol, code_iter, n_threads, progress, seed
+    n_components : int >= 1 or None
+        Number of atoms; ``None`` means ``n_features``.
+    alpha : float >= 0
+        Sparsity weight λ while learning.
+    max_iter : int >= 1
+        Passes over the data (``n_iter`` of :func:`learn_dictionary`).
+    batch_size, update, rho, code_iter, n_threads
         As in :func:`learn_dictionary`.
+    code_tol : float >= 0
+        ``tol`` of :func:`learn_dictionary` (accuracy of the codes while learning).
+    transform_alpha : float >= 0 or None
+        λ used by ``transform``; ``None`` means ``alpha``.
+    transform_max_iter : int >= 1
+    transform_tol : float >= 0
+        ``n_iter`` and ``tol`` of :func:`fista` in ``transform``.
+    random_state : int, numpy Generator, RandomState or None
+        Seed of :func:`learn_dictionary`; a fixed value gives the same atoms every time.
+    verbose : bool
+        Show a progress bar while fitting.
 
     Attributes
     ----------
-    dictionary_ : ndarray of shape (n_features, n_atoms)
-        The atoms as unit-norm columns (this package's convention).
-    components_ : ndarray of shape (n_atoms, n_features)
-        The same atoms as rows (scikit-learn's convention).
+    components_ : ndarray of shape (n_components, n_features)
+        The atoms as unit-norm rows (scikit-learn's layout: ``X ≈ codes @ components_``).
+    dictionary_ : ndarray of shape (n_features, n_components)
+        The same atoms as columns (this course's layout: ``X ≈ H @ D.T``).
     history_ : list of float
         Training objective ``F(D, H)`` after each pass.
+    n_iter_ : int
+        Passes over the data made.
+    n_features_in_ : int
+        Number of features seen by ``fit``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        From ``fit``/``transform``: on sparse, complex, non-finite, empty or 1-D input, a
+        feature count other than the one seen in ``fit``, or out-of-range parameters.
     """
 
-    def __init__(self, n_atoms=100, lam=0.5, *, n_iter=6, batch_size=512, update="bcd",
-                 tol=0.0, code_iter=20, n_threads=1, progress=True, seed=None):
-        self.n_atoms = n_atoms
-        self.lam = lam
-        self.n_iter = n_iter
+    def __init__(self, n_components=None, *, alpha=1.0, max_iter=3, batch_size=512,
+                 update="bcd", rho=20.0, code_iter=30, code_tol=1e-2, transform_alpha=None,
+                 transform_max_iter=2000, transform_tol=1e-6, n_threads=1, random_state=None,
+                 verbose=False):
+        self.n_components = n_components
+        self.alpha = alpha
+        self.max_iter = max_iter
         self.batch_size = batch_size
         self.update = update
-        self.tol = tol
+        self.rho = rho
         self.code_iter = code_iter
+        self.code_tol = code_tol
+        self.transform_alpha = transform_alpha
+        self.transform_max_iter = transform_max_iter
+        self.transform_tol = transform_tol
         self.n_threads = n_threads
-        self.progress = progress
-        self.seed = seed
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def _validate(self, X, reset):
+        """``X`` as a numpy array checked by scikit-learn (tensors by ours, then moved)."""
+        if is_torch(X):
+            X = to_numpy(check_array(X, "X"))
+        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        return X if X.flags.writeable else X.copy()                # torch needs writable
 
     def fit(self, X, y=None):
-        """Learn the dictionary from ``X`` of shape (n_samples, n_features); returns self."""
-        self.fit_transform(X)
+        """Learn the atoms from ``X`` of shape (n_samples, n_features); returns ``self``."""
+        X = self._validate(X, reset=True)
+        k = X.shape[1] if self.n_components is None else self.n_components
+        k = check_int(k, "n_components", low=1)
+        alpha = check_nonnegative(self.alpha, "alpha")
+        n_iter = check_int(self.max_iter, "max_iter", low=1)
+        seed = self.random_state
+        if isinstance(seed, np.random.RandomState):                # scikit-learn's kind
+            seed = np.random.default_rng(seed.randint(np.iinfo(np.int32).max))
+        history = []
+        D, _ = learn_dictionary(X, k, alpha, n_iter=n_iter, batch_size=self.batch_size,
+                                seed=seed, update=self.update, rho=self.rho,
+                                code_iter=self.code_iter, tol=self.code_tol,
+                                n_threads=self.n_threads, progress=bool(self.verbose),
+                                callback=lambda epoch, D, f: history.append(f))
+        self.dictionary_ = D
+        self.components_ = np.ascontiguousarray(D.T)
+        self.history_ = history
+        self.n_iter_ = n_iter
         return self
 
-    def fit_transform(self, X, y=None):
-        """Learn the dictionary and return the codes of ``X``, (n_samples, n_atoms)."""
-        self.history_ = []
-        params = {k: v for k, v in self.get_params().items() if k not in ("n_atoms", "lam")}
-        D, H = learn_dictionary(X, self.n_atoms, self.lam, **params,
-                                callback=lambda epoch, D, obj: self.history_.append(obj))
-        self.dictionary_ = D
-        self.n_features_in_ = D.shape[0]
-        return H
+    def transform(self, X):
+        """Lasso codes of ``X`` (n_samples, n_features) for the atoms: (n_samples, n_components).
 
-    @property
-    def components_(self):
-        return to_sklearn(self.dictionary_)
-
-    def transform(self, X, *, tol=1e-6, n_iter=2000):
-        """Sparse codes of ``X`` (n_samples, n_features) for the learned dictionary.
-
-        Solves the lasso with :func:`fista` to relative tolerance ``tol``.
+        Solves ``min_h ½‖x − D h‖² + λ‖h‖₁`` per sample with :func:`fista` to relative
+        accuracy ``transform_tol``, λ = ``transform_alpha`` (or ``alpha``).
 
         Raises
         ------
         sklearn.exceptions.NotFittedError
-            If called before :meth:`fit`.
+            If called before ``fit``.
         ValueError
-            If ``X`` has the wrong number of features or is not finite.
+            If ``X`` has another number of features than in ``fit`` or is not finite.
         """
-        from sklearn.utils.validation import check_is_fitted
-        check_is_fitted(self, "dictionary_")
-        D = self.dictionary_
-        if is_torch(X) and not is_torch(D):
-            D = torch.from_numpy(D).to(X)
-        return fista(X, D, self.lam, tol=tol, n_iter=n_iter)
+        check_is_fitted(self)
+        Xn = self._validate(X, reset=False)
+        lam = self.alpha if self.transform_alpha is None else self.transform_alpha
+        lam = check_nonnegative(lam, "transform_alpha")
+        H = fista(Xn, self.dictionary_.astype(Xn.dtype, copy=False), lam,
+                  tol=check_nonnegative(self.transform_tol, "transform_tol"),
+                  n_iter=check_int(self.transform_max_iter, "transform_max_iter", low=1))
+        return like(as_tensor(H), X) if is_torch(X) else H
+
+    def fit_transform(self, X, y=None):
+        """``fit(X).transform(X)``: the atoms are learned first, then ``X`` is coded."""
+        return self.fit(X, y).transform(X)
 
     @classmethod
     def from_sklearn(cls, estimator):
-        """A fitted learner holding the atoms of a fitted scikit-learn dictionary model
-        (``DictionaryLearning``, ``MiniBatchDictionaryLearning``, ``SparseCoder``); λ is taken
-        from its ``alpha`` (or ``transform_alpha``), atoms are renormalised to unit norm."""
+        """A fitted learner with the atoms of a fitted scikit-learn dictionary model.
+
+        Works for ``DictionaryLearning``, ``MiniBatchDictionaryLearning`` and
+        ``SparseCoder``; λ is taken from ``alpha`` (or ``transform_alpha``) and the atoms are
+        renormalised to unit norm.
+
+        Raises
+        ------
+        TypeError
+            If ``estimator`` has neither ``components_`` nor ``dictionary``.
+        """
         components = getattr(estimator, "components_", None)
         if components is None:
             components = getattr(estimator, "dictionary", None)
@@ -343,8 +434,9 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
                             f"{type(estimator).__name__} without components_")
         D = np.asarray(from_sklearn(components), dtype=np.float64)
         lam = getattr(estimator, "alpha", None) or getattr(estimator, "transform_alpha", None)
-        model = cls(n_atoms=D.shape[1], lam=float(lam if lam is not None else 1.0))
+        model = cls(n_components=D.shape[1], alpha=float(lam if lam is not None else 1.0))
         model.dictionary_ = D / np.linalg.norm(D, axis=0)
+        model.components_ = np.ascontiguousarray(model.dictionary_.T)
         model.n_features_in_ = D.shape[0]
         model.history_ = []
         return model

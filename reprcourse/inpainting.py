@@ -18,8 +18,11 @@ import numpy as np
 import torch
 from scipy import ndimage
 
+from ._torch import as_tensor, common_dtype, to_numpy
 from ._validation import (check_array, check_dictionary, check_generator, check_int,
-                          check_matching_features, check_nonnegative, check_scalar)
+                          check_matching_features, check_nonnegative, check_same_backend,
+                          check_scalar, is_torch)
+from .lasso_engine import solve_lasso
 
 __all__ = ["random_mask", "masked_sparse_code", "inpaint", "smooth_fill"]
 
@@ -53,11 +56,15 @@ def random_mask(shape, missing, *, block=1, seed=None):
     return np.kron(cells, np.ones((block, block), dtype=bool))[:h, :w]
 
 
-def masked_sparse_code(X, M, D, lam, *, n_iter=200):
-    r"""Lasso codes from the observed coordinates only, by FISTA (Beck & Teboulle 2009).
+def masked_sparse_code(X, M, D, lam, *, n_iter=10_000, tol=1e-4):
+    r"""Lasso codes from the observed coordinates only.
 
-    Solves, for every row, ``min_h ½‖m ⊙ (x − D h)‖² + λ‖h‖₁`` with step ``1/‖D‖₂²`` (valid
-    for every mask, since masking cannot increase the Lipschitz constant).
+    Solves, for every row, ``min_h ½‖m ⊙ (x − D h)‖² + λ‖h‖₁`` with the fast engine
+    (:func:`reprcourse.lasso_engine.solve_lasso`, FISTA with a mask): the same iteration as
+    :func:`~reprcourse.sparse_coding.fista` with ``D`` replaced, row by row, by ``m ⊙ D``.
+    Masking cannot increase the Lipschitz constant, so ``1/‖D‖₂²`` stays a safe step; it is
+    the step of every row (``n_iter=1`` is one ISTA step from zero), computed in the input's
+    precision.
 
     Parameters
     ----------
@@ -68,37 +75,45 @@ def masked_sparse_code(X, M, D, lam, *, n_iter=200):
     D : array of shape (n_features, n_atoms)
     lam : float >= 0
     n_iter : int >= 1
+        Maximum number of FISTA iterations.
+    tol : float >= 0
+        A row stops once its duality gap is below ``tol`` times its objective.
 
     Returns
     -------
-    H : array of shape (n_samples, n_atoms), float64
+    H : array of shape (n_samples, n_atoms)
+        Same kind as ``X``; float64 if ``X`` or ``D`` is float64, else float32.
 
     Raises
     ------
     ValueError
-        If shapes disagree, values are not finite or ``lam < 0``.
+        If shapes disagree, values are not finite, ``M`` is not 0/1, or ``lam < 0``.
+    TypeError
+        If numpy arrays and tensors are mixed.
     """
-    X = np.asarray(check_array(X, "X"), dtype=np.float32)
-    M = np.asarray(check_array(np.asarray(M, dtype=np.float32), "M"))
-    if M.shape != X.shape:
-        raise ValueError(f"M has shape {M.shape} but X has shape {X.shape}; they must match")
+    X = check_array(X, "X")
+    if is_torch(M):
+        M = M.to(torch.float32) if M.dtype == torch.bool else M
+    elif not isinstance(M, (str, bytes)):
+        M = np.asarray(M, dtype=np.float64)
+    M = check_array(M, "M")
+    if tuple(M.shape) != tuple(X.shape):
+        raise ValueError(f"M has shape {tuple(M.shape)} but X has shape {tuple(X.shape)}; "
+                         "they must match")
+    if not bool(((M == 0) | (M == 1)).all()):
+        raise ValueError("M must hold 0/1 (or booleans): 1 where a coordinate is observed")
     D = check_dictionary(D, "D")
     check_matching_features(X, D)
+    check_same_backend(X=X, M=M, D=D)
     lam = check_nonnegative(lam, "lam")
     n_iter = check_int(n_iter, "n_iter", low=1)
-    Xt, Mt = torch.from_numpy(X * M), torch.from_numpy(M)         # (n, d) each
-    Dt = torch.from_numpy(np.asarray(D, dtype=np.float32))         # (d, k)
-    alpha = 1.0 / float(torch.linalg.matrix_norm(Dt, ord=2) ** 2)
-    H = torch.zeros(X.shape[0], Dt.shape[1])                       # (n, k)
-    Y, t = H.clone(), 1.0
-    for _ in range(n_iter):
-        G = ((Y @ Dt.T) * Mt - Xt) @ Dt                            # (n, k) gradient
-        Z = Y - alpha * G
-        H_new = Z - Z.clamp(-alpha * lam, alpha * lam)             # soft threshold
-        t_new = 0.5 * (1 + (1 + 4 * t * t) ** 0.5)
-        Y = H_new + ((t - 1) / t_new) * (H_new - H)
-        H, t = H_new, t_new
-    return H.double().numpy()
+    tol = check_nonnegative(tol, "tol")
+    dtype = common_dtype(X, D)
+    Xt, Mt, Dt = (as_tensor(a, dtype=dtype) for a in (X, M, D))   # (n, d), (n, d), (d, k)
+    Xt = torch.where(Mt > 0, Xt, 0.0)                               # missing values ignored
+    H = solve_lasso(Xt, Dt, lam, mask=Mt, n_iter=n_iter, tol=tol, path="residual",
+                    adaptive=False, mixed_precision=False)   # plain FISTA, step 1/‖D‖₂²
+    return H if is_torch(X) else to_numpy(H)
 
 
 def _check_image_and_mask(image, mask):
@@ -118,7 +133,7 @@ def _patch_grid(n, size, stride):
     return np.array(starts)
 
 
-def inpaint(image, mask, D, lam, *, stride=2, n_iter=200):
+def inpaint(image, mask, D, lam, *, stride=2, n_iter=10_000):
     """Fill the missing pixels of a grey image by sparse coding its observed pixels.
 
     Every ``s``×``s`` patch on a grid of step ``stride`` (``s² = n_features``) has its
@@ -136,7 +151,7 @@ def inpaint(image, mask, D, lam, *, stride=2, n_iter=200):
     lam : float >= 0
     stride : int >= 1
     n_iter : int >= 1
-        FISTA iterations.
+        Maximum FISTA iterations per patch (see :func:`masked_sparse_code`).
 
     Returns
     -------
@@ -148,7 +163,7 @@ def inpaint(image, mask, D, lam, *, stride=2, n_iter=200):
         If shapes disagree, ``D`` does not hold square patches, or values are not finite.
     """
     image, mask = _check_image_and_mask(image, mask)
-    D = check_dictionary(D, "D")
+    D = to_numpy(check_dictionary(D, "D"), np.float64)
     size = int(round(np.sqrt(D.shape[0])))
     if size * size != D.shape[0] or size > min(image.shape):
         raise ValueError(f"D has {D.shape[0]} rows: not the pixels of a square patch that fits "
@@ -163,7 +178,7 @@ def inpaint(image, mask, D, lam, *, stride=2, n_iter=200):
     mean = (P * Mp).sum(1, keepdims=True) / np.maximum(counts, 1)            # observed mean
     mean[counts[:, 0] == 0] = image[mask].mean()
     H = masked_sparse_code(P - mean, Mp, D, lam, n_iter=n_iter)
-    pred = (mean + H @ np.asarray(D, np.float64).T).reshape(-1, size, size)  # (n, s, s)
+    pred = (mean + H @ D.T).reshape(-1, size, size)  # (n, s, s)
     total, weight = np.zeros_like(image), np.zeros_like(image)
     for p, (r, c) in zip(pred, ((r, c) for r in rows for c in cols)):
         total[r:r + size, c:c + size] += p

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._torch import to_numpy
 from ._validation import check_array, check_dictionary, check_int, check_matching_features
 
 __all__ = ["atom_neighbours", "word_senses"]
@@ -34,8 +35,8 @@ def atom_neighbours(D, vectors, words, n_near=6):
     ValueError
         If shapes disagree or ``len(words) != n_words``.
     """
-    V = np.asarray(check_array(vectors, "vectors", shape_hint="(n_words, n_features)"))
-    D = np.asarray(check_dictionary(D, "D"))
+    V = to_numpy(check_array(vectors, "vectors", shape_hint="(n_words, n_features)"))
+    D = to_numpy(check_dictionary(D, "D"))
     check_matching_features(V, D, x_name="vectors")
     if len(words) != len(V):
         raise ValueError(f"words has {len(words)} entries but vectors has {len(V)} rows")
@@ -71,6 +72,6 @@ def word_senses(word, words, H, neighbours, n_senses=5):
     if word not in index:
         raise KeyError(f"{word!r} is not among the {len(words)} words")
     n_senses = check_int(n_senses, "n_senses", low=1)
-    h = np.asarray(H)[index[word]]
+    h = to_numpy(H)[index[word]]
     order = [j for j in np.argsort(-h) if h[j] > 0][:n_senses]
     return [(float(h[j]), int(j), neighbours[j]) for j in order]

@@ -14,9 +14,10 @@ which holds whenever ``max|δ_i| ≤ λ < min|h*_i| − max|δ_i|``. The lecture
 noise; ``|δ_i| ≤ ‖ε‖₂`` for an orthogonal ``D``; ``|δ_i| ≤ ‖h*‖₀ μ M + ‖ε‖₂`` for unit-norm
 atoms of mutual coherence ``μ`` (Donoho & Elad 2003).
 
-This module makes seeded instances (dictionaries, codes, noise), checks the hypotheses of
-each theorem with their margins (:func:`recovery_conditions`), and measures recovery on many
-instances at once (:func:`recovery_interval`, the phase diagrams).
+This module checks the hypotheses of each theorem with their margins
+(:func:`recovery_conditions`) and measures recovery on many instances at once
+(:func:`recovery_interval`, the phase diagrams); the instances themselves (dictionaries,
+codes, noise) come from :mod:`reprcourse.instances`.
 """
 
 from __future__ import annotations
@@ -24,266 +25,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.fft
-import scipy.linalg
 import torch
 
-from ._validation import (check_array, check_choice, check_dictionary, check_generator,
-                          check_int, check_matching_features, check_nonnegative, check_scalar,
-                          check_same_backend, is_torch)
+from ._torch import to_numpy
+from ._validation import (check_array, check_choice, check_code_width, check_dictionary,
+                          check_generator, check_int, check_matching_features,
+                          check_nonnegative, check_scalar, check_same_backend, is_torch)
+from .instances import (adversarial_noise, equicorrelated_dictionary, noise,
+                        orthogonal_dictionary, sparse_codes)
 from .sparse_coding import mutual_coherence, one_step_encode
 
-__all__ = ["orthogonal_dictionary", "gaussian_dictionary", "union_of_bases",
-           "equicorrelated_dictionary", "welch_bound", "sparse_codes", "noise",
-           "adversarial_noise", "sign_recovered", "recovery_interval", "Hypothesis",
-           "RecoveryConditions", "recovery_conditions", "noise_phase_diagram",
-           "coherence_phase_diagram", "THEOREMS"]
+__all__ = ["sign_recovered", "recovery_interval", "Hypothesis", "RecoveryConditions",
+           "recovery_conditions", "noise_phase_diagram", "coherence_phase_diagram", "THEOREMS"]
 
 #: The lecture's three theorems, by number.
 THEOREMS = {1: "orthogonal D, no noise", 2: "orthogonal D, noise", 3: "incoherent D, noise"}
-
-
-# ---------------------------------------------------------------------------------------
-# Dictionaries (n_features, n_atoms), unit-norm columns
-# ---------------------------------------------------------------------------------------
-def orthogonal_dictionary(n_features, *, seed):
-    """A random orthogonal ``D`` (Haar distributed): ``DᵀD = DDᵀ = I``, so ``μ = 0``.
-
-    Parameters
-    ----------
-    n_features : int >= 1
-    seed : int, numpy Generator or None
-
-    Returns
-    -------
-    D : ndarray of shape (n_features, n_features), float64
-
-    Raises
-    ------
-    TypeError, ValueError
-        If ``n_features`` is not a positive integer or ``seed`` is invalid.
-    """
-    d = check_int(n_features, "n_features", low=1)
-    Q, R = np.linalg.qr(check_generator(seed).standard_normal((d, d)))
-    return Q * np.where(np.diag(R) < 0, -1.0, 1.0)        # sign fix makes Q Haar
-
-
-def gaussian_dictionary(n_features, n_atoms, *, seed):
-    """Random Gaussian atoms normalised to unit length; ``μ ≈ sqrt(4 log(n_atoms) / n_features)``.
-
-    Parameters
-    ----------
-    n_features, n_atoms : int >= 1
-    seed : int, numpy Generator or None
-
-    Returns
-    -------
-    D : ndarray of shape (n_features, n_atoms), float64
-
-    Raises
-    ------
-    TypeError, ValueError
-        If a size is not a positive integer or ``seed`` is invalid.
-    """
-    d = check_int(n_features, "n_features", low=1)
-    k = check_int(n_atoms, "n_atoms", low=1)
-    D = check_generator(seed).standard_normal((d, k))
-    return D / np.linalg.norm(D, axis=0)
-
-
-def union_of_bases(n_features, basis="hadamard"):
-    """The identity next to a second orthonormal basis: ``D = [I, B]``, two-times overcomplete.
-
-    ``μ = max|B_ij|``: ``1/√d`` for the Hadamard basis (``d`` a power of two), the smallest
-    possible for two orthonormal bases (Donoho & Elad 2003); ``√(2/d) cos(π/2d)`` for the
-    DCT-II basis when ``d`` is a power of two, ``√(2/d)`` otherwise.
-
-    Parameters
-    ----------
-    n_features : int >= 1
-        ``d``; a power of two for ``basis="hadamard"``.
-    basis : {"hadamard", "dct"}
-
-    Returns
-    -------
-    D : ndarray of shape (n_features, 2 * n_features), float64
-
-    Raises
-    ------
-    ValueError
-        If ``basis`` is unknown or ``n_features`` is not a power of two for Hadamard.
-    """
-    d = check_int(n_features, "n_features", low=1)
-    check_choice(basis, "basis", ("hadamard", "dct"))
-    if basis == "hadamard":
-        if d & (d - 1):
-            raise ValueError(f"n_features must be a power of two for basis='hadamard', got {d}")
-        B = scipy.linalg.hadamard(d).astype(np.float64) / np.sqrt(d)
-    else:
-        B = scipy.fft.dct(np.eye(d), norm="ortho", axis=0)
-    return np.hstack([np.eye(d), B])
-
-
-def equicorrelated_dictionary(n_atoms, mu, *, n_features=None, seed):
-    r"""Atoms with every pairwise inner product exactly ``mu``: ``DᵀD = (1−μ)I + μ 11ᵀ``.
-
-    The coherence is set exactly, which makes this family the knob for μ in chapter 3. With
-    codes of one sign it is also the worst case of the incoherence bound: every cross term
-    ``(DᵀD)_kj h*_j`` has the same sign. ``D = Q G^{1/2}`` with ``G`` the Gram matrix above
-    and ``Q`` a random ``(n_features, n_atoms)`` matrix with orthonormal columns.
-
-    Parameters
-    ----------
-    n_atoms : int >= 1
-    mu : float in [0, 1)
-    n_features : int >= n_atoms, optional
-        Defaults to ``n_atoms``.
-    seed : int, numpy Generator or None
-
-    Returns
-    -------
-    D : ndarray of shape (n_features, n_atoms), float64
-
-    Raises
-    ------
-    ValueError
-        If ``mu`` is outside ``[0, 1)`` or ``n_features < n_atoms``.
-    """
-    k = check_int(n_atoms, "n_atoms", low=1)
-    mu = check_scalar(mu, "mu", low=0.0, high=1.0, high_open=True)
-    d = k if n_features is None else check_int(n_features, "n_features", low=k)
-    a, b = np.sqrt(1.0 - mu), np.sqrt(1.0 - mu + k * mu)
-    G_half = a * np.eye(k) + (b - a) / k * np.ones((k, k))  # symmetric square root of G
-    Q = orthogonal_dictionary(d, seed=seed)[:, :k]
-    return Q @ G_half
-
-
-def welch_bound(n_features, n_atoms) -> float:
-    r"""The smallest coherence any ``n_atoms`` unit vectors in ``R^n_features`` can have.
-
-    .. math:: \mu \ge \sqrt{\frac{n - d}{d (n - 1)}} \quad (n = \text{n\_atoms} > d)
-
-    and 0 when ``n_atoms <= n_features`` (Welch 1974).
-
-    Raises
-    ------
-    TypeError, ValueError
-        If a size is not a positive integer.
-    """
-    d = check_int(n_features, "n_features", low=1)
-    k = check_int(n_atoms, "n_atoms", low=1)
-    return 0.0 if k <= d else float(np.sqrt((k - d) / (d * (k - 1))))
-
-
-# ---------------------------------------------------------------------------------------
-# Codes and noise
-# ---------------------------------------------------------------------------------------
-def sparse_codes(n_samples, n_atoms, n_nonzero, *, tau=1.0, M=None, signs="random", seed):
-    """Codes with exactly ``n_nonzero`` non-zeros per row, magnitudes uniform in ``[tau, M]``.
-
-    Parameters
-    ----------
-    n_samples, n_atoms : int >= 1
-    n_nonzero : int in [0, n_atoms]
-        ``‖h*‖₀``; the support of each row is uniform at random.
-    tau : float > 0
-        Smallest magnitude τ on the support.
-    M : float >= tau, optional
-        Largest magnitude; ``tau`` by default (every non-zero equals ``±tau``).
-    signs : {"random", "positive"}
-        Independent fair signs, or all positive (the worst case for coherent atoms).
-    seed : int, numpy Generator or None
-
-    Returns
-    -------
-    H : ndarray of shape (n_samples, n_atoms), float64
-
-    Raises
-    ------
-    ValueError
-        If ``n_nonzero > n_atoms``, ``tau <= 0`` or ``M < tau``.
-    """
-    n = check_int(n_samples, "n_samples", low=1)
-    k = check_int(n_atoms, "n_atoms", low=1)
-    s = check_int(n_nonzero, "n_nonzero", low=0, high=k)
-    tau = check_scalar(tau, "tau", low=0.0, low_open=True)
-    M = tau if M is None else check_scalar(M, "M", low=tau)
-    check_choice(signs, "signs", ("random", "positive"))
-    rng = check_generator(seed)
-    support = rng.random((n, k)).argsort(axis=1)[:, :s]              # (n, s) atom indices
-    values = rng.uniform(tau, M, (n, s))
-    if signs == "random":
-        values *= rng.choice([-1.0, 1.0], (n, s))
-    H = np.zeros((n, k))
-    np.put_along_axis(H, support, values, axis=1)
-    return H
-
-
-def noise(n_samples, n_features, norm, *, seed):
-    """Noise rows in uniformly random directions, each of l2 norm exactly ``norm``.
-
-    Parameters
-    ----------
-    n_samples, n_features : int >= 1
-    norm : float >= 0
-        ``‖ε‖₂`` of every row.
-    seed : int, numpy Generator or None
-
-    Returns
-    -------
-    E : ndarray of shape (n_samples, n_features), float64
-
-    Raises
-    ------
-    ValueError
-        If ``norm < 0`` or a size is not positive.
-    """
-    n = check_int(n_samples, "n_samples", low=1)
-    d = check_int(n_features, "n_features", low=1)
-    norm = check_nonnegative(norm, "norm")
-    E = check_generator(seed).standard_normal((n, d))
-    return norm * E / np.linalg.norm(E, axis=1, keepdims=True)
-
-
-def adversarial_noise(D, H, norm, *, target="support"):
-    """Noise of l2 norm ``norm`` along one atom, placed where it hurts one step the most.
-
-    ``target="support"``: ``ε = −norm · sign(h*_k) d_k`` with ``k = argmin_{h*_k ≠ 0} |h*_k|``,
-    which moves the weakest non-zero of ``Dᵀx`` toward zero by ``norm``.
-    ``target="off_support"``: ``ε = norm · d_k`` for the first ``k`` with ``h*_k = 0``, which
-    lifts a zero of ``Dᵀx`` to ``norm`` (a false detection once ``norm > λ``). A row without
-    non-zeros (resp. zeros) gets the other attack. For an orthogonal ``D`` these two are the
-    worst noise of that norm: any ``ε`` moves each entry of ``Dᵀx`` by at most ``‖ε‖₂``.
-
-    Parameters
-    ----------
-    D : array of shape (n_features, n_atoms)
-    H : array of shape (n_samples, n_atoms)
-        The true codes ``h*``.
-    norm : float >= 0
-    target : {"support", "off_support"}
-
-    Returns
-    -------
-    E : ndarray of shape (n_samples, n_features), float64
-
-    Raises
-    ------
-    ValueError
-        If shapes disagree, values are not finite, ``norm < 0`` or ``target`` is unknown.
-    """
-    D = _numpy(check_dictionary(D, "D"))
-    H = _numpy(check_array(H, "H", shape_hint="(n_samples, n_atoms)"))
-    _check_atoms(H, D, "H")
-    norm = check_nonnegative(norm, "norm")
-    check_choice(target, "target", ("support", "off_support"))
-    on, rows = H != 0, np.arange(len(H))
-    weakest = np.where(on, np.abs(H), np.inf).argmin(axis=1)            # (n,) weakest non-zero
-    zero = (~on).argmax(axis=1)                                          # (n,) first zero
-    use_zero = ~on.all(axis=1) & ((target == "off_support") | ~on.any(axis=1))
-    k = np.where(use_zero, zero, weakest)
-    sign = np.where(use_zero, 1.0, -np.sign(H[rows, k]))
-    return norm * sign[:, None] * (D[:, k] / np.linalg.norm(D[:, k], axis=0)).T
 
 
 # ---------------------------------------------------------------------------------------
@@ -349,7 +105,7 @@ def recovery_interval(X, D, H_star):
     if tuple(H_star.shape) != tuple(Z.shape):
         raise ValueError(f"H_star has shape {tuple(H_star.shape)} but X and D give codes of "
                          f"shape {tuple(Z.shape)}; H_star must be (n_samples, n_atoms)")
-    lam_min, lam_max = _interval(_numpy(Z), _numpy(H_star))
+    lam_min, lam_max = _interval(to_numpy(Z), to_numpy(H_star))
     if is_torch(Z):
         return torch.as_tensor(lam_min, device=Z.device), torch.as_tensor(lam_max, device=Z.device)
     return lam_min, lam_max
@@ -486,11 +242,11 @@ def recovery_conditions(D, h, eps, lam, tau, *, M=None, atol=1e-8):
         If shapes disagree, values are not finite, atoms are not unit-norm, ``lam < 0`` or
         ``tau <= 0``.
     """
-    D = _numpy(check_dictionary(D, "D", unit_norm=True)).astype(np.float64)
-    h = _numpy(check_array(h, "h", ndim=1, shape_hint="(n_atoms,)")).astype(np.float64)
+    D = to_numpy(check_dictionary(D, "D", unit_norm=True)).astype(np.float64)
+    h = to_numpy(check_array(h, "h", ndim=1, shape_hint="(n_atoms,)")).astype(np.float64)
     eps = (np.zeros(D.shape[0]) if eps is None else
-           _numpy(check_array(eps, "eps", ndim=1, shape_hint="(n_features,)")).astype(np.float64))
-    _check_atoms(h[None], D, "h")
+           to_numpy(check_array(eps, "eps", ndim=1, shape_hint="(n_features,)")).astype(np.float64))
+    check_code_width(h[None], D, "h")
     check_matching_features(eps[None], D, x_name="eps")
     lam = check_nonnegative(lam, "lam")
     tau = check_scalar(tau, "tau", low=0.0, low_open=True)
@@ -647,17 +403,7 @@ def _rates(lo, hi, lams, n):
 
 
 def _ratios(values, name):
-    values = _numpy(check_array(values, name, ndim=1, shape_hint="(n_values,)"))
+    values = to_numpy(check_array(values, name, ndim=1, shape_hint="(n_values,)"))
     if (values < 0).any():
         raise ValueError(f"{name} must be >= 0, got {values[values < 0][:3].tolist()}")
     return values.astype(np.float64)
-
-
-def _numpy(a):
-    return a.detach().cpu().numpy() if is_torch(a) else np.asarray(a)
-
-
-def _check_atoms(H, D, name):
-    if H.shape[1] != D.shape[1]:
-        raise ValueError(f"{name} has {H.shape[1]} entries per code but D has {D.shape[1]} "
-                         f"atoms; {name} must be (n_samples, n_atoms) with n_atoms = {D.shape[1]}")

@@ -12,10 +12,12 @@ with the proximal step of the l1 term, which is soft thresholding. FISTA (Beck &
 2009) adds Nesterov momentum; with adaptive restart (O'Donoghue & Candès 2015) it is the
 default solver here.
 
-Every function takes numpy arrays or torch tensors and returns the same kind. The solvers run
-on torch (CPU or the tensor's device) and treat all samples as one batch: each iteration is a
-single matrix product with the Gram matrix, samples that have converged are dropped from the
-batch, and float64 problems are solved in float32 first and finished in float64.
+Every function takes numpy arrays or torch tensors and returns the same kind.
+:func:`textbook_ista` and :func:`textbook_fista` are the lecture's loops, written to be read;
+:func:`ista` and :func:`fista` run the same iterations in the fast batched engine of
+:mod:`reprcourse.lasso_engine` (per-sample steps and stopping, certified by the duality gap),
+and take ``method="textbook"`` to run the loops instead. :func:`lasso_path` solves along a
+grid of λ (chapter 2).
 """
 
 from __future__ import annotations
@@ -25,31 +27,14 @@ import math
 import numpy as np
 import torch
 
-from ._validation import (check_array, check_dictionary, check_int, check_matching_features,
-                          check_nonnegative, check_same_backend, check_scalar, is_torch)
+from ._torch import as_tensor, common_dtype, like, to_numpy
+from ._validation import (check_array, check_choice, check_dictionary, check_int,
+                          check_matching_features, check_nonnegative, check_same_backend,
+                          check_scalar, is_torch)
+from .lasso_engine import solve_lasso
 
 __all__ = ["soft_threshold", "sparse_objective", "lipschitz_constant", "mutual_coherence",
-           "one_step_encode", "ista", "fista"]
-
-
-# ---------------------------------------------------------------------------------------
-# numpy <-> torch
-# ---------------------------------------------------------------------------------------
-def _as_tensor(a):
-    """Zero-copy view of a numpy array as a tensor (tensors pass through)."""
-    return a if is_torch(a) else torch.from_numpy(np.ascontiguousarray(a))
-
-
-def _like(t, template):
-    """Return tensor ``t`` as the kind of ``template`` (numpy array or tensor)."""
-    return t if is_torch(template) else t.cpu().numpy()
-
-
-def _common_dtype(*arrays):
-    """float64 if any input is float64, else float32 (torch dtype)."""
-    dtypes = [a.dtype if is_torch(a) else torch.from_numpy(np.empty(0, a.dtype)).dtype
-              for a in arrays]
-    return torch.float64 if torch.float64 in dtypes else torch.float32
+           "one_step_encode", "lasso_path", "textbook_ista", "textbook_fista", "ista", "fista"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -82,8 +67,8 @@ def soft_threshold(x, tau):
     """
     x = check_array(x, "x", ndim=tuple(range(0, 33)), shape_hint="(any shape)")
     tau = check_nonnegative(tau, "tau")
-    t = _as_tensor(x)
-    return _like(t - t.clamp(-tau, tau), x)
+    t = as_tensor(x)
+    return like(t - t.clamp(-tau, tau), x)
 
 
 def sparse_objective(X, D, H, lam) -> float:
@@ -113,7 +98,7 @@ def sparse_objective(X, D, H, lam) -> float:
     """
     X, D, H = _check_problem(X, D, H=H)
     lam = check_nonnegative(lam, "lam")
-    X, D, H = (_as_tensor(a).double() for a in (X, D, H))
+    X, D, H = (as_tensor(a).double() for a in (X, D, H))
     R = X - H @ D.T                                                # (n, d) residuals
     per_sample = 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)       # (n,)
     return float(per_sample.mean())
@@ -133,7 +118,7 @@ def lipschitz_constant(D) -> float:
     float
     """
     D = check_array(D, "D", shape_hint="(n_features, n_atoms)")
-    return float(torch.linalg.matrix_norm(_as_tensor(D).double(), ord=2) ** 2)
+    return float(torch.linalg.matrix_norm(as_tensor(D).double(), ord=2) ** 2)
 
 
 def mutual_coherence(D) -> float:
@@ -152,7 +137,7 @@ def mutual_coherence(D) -> float:
     ValueError
         If ``D`` is not 2-D, not finite, or has a zero column.
     """
-    D = _as_tensor(check_dictionary(D, "D")).double()
+    D = as_tensor(check_dictionary(D, "D")).double()
     if D.shape[1] == 1:
         return 0.0
     Dn = D / D.norm(dim=0)
@@ -187,9 +172,9 @@ def one_step_encode(X, D, lam):
     """
     X, D, _ = _check_problem(X, D, unit_norm=True)
     lam = check_nonnegative(lam, "lam")
-    dtype = _common_dtype(X, D)
-    Xt, Dt = _as_tensor(X).to(dtype), _as_tensor(D).to(dtype)
-    return _like(_soft(Xt @ Dt, lam), X)
+    dtype = common_dtype(X, D)
+    Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
+    return _give_back(_soft(Xt @ Dt, lam), X)
 
 
 def _soft(t, tau):
@@ -212,21 +197,184 @@ def _check_problem(X, D, *, H=None, unit_norm=False):
     return X, D, H
 
 
-# ---------------------------------------------------------------------------------------
-# Solvers
-# ---------------------------------------------------------------------------------------
-def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=None):
-    r"""ISTA: proximal gradient descent on the lasso, one step per iteration.
+def lasso_path(X, D, lams, *, n_keep=0):
+    r"""Lasso codes of ``X`` along a grid of λ, summarised (chapter 2's sparsity widget).
 
-    Each iteration is the lecture's update, for all samples at once:
+    For each λ, largest first and each solve warm-started from the previous codes,
+    ``H_λ = argmin_H mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` is computed with :func:`fista`.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    D : array of shape (n_features, n_atoms), unit-norm columns
+    lams : sequence of float > 0
+        The λ grid, strictly increasing.
+    n_keep : int >= 0
+        Also keep the reconstructions of the first ``n_keep`` samples.
+
+    Returns
+    -------
+    dict of numpy float64 arrays over the grid of ``m`` values
+        ``"lam"`` (m,); ``"nnz"`` (m,) mean number of non-zero coefficients per sample;
+        ``"error"`` (m,) relative squared error ``‖X − H Dᵀ‖²_F / ‖X‖²_F``;
+        ``"objective"`` (m,) :func:`sparse_objective`; ``"recon"`` (m, n_keep, n_features)
+        the reconstructions ``H Dᵀ`` of the first ``n_keep`` samples.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, atoms are not unit-norm, values are not finite, ``lams`` is empty,
+        not positive or not increasing, or ``n_keep`` is out of range.
+    TypeError
+        If a λ is not a real number.
+    """
+    X = to_numpy(check_array(X, "X"), np.float64)
+    D = to_numpy(check_dictionary(D, "D", unit_norm=True), np.float64)
+    check_matching_features(X, D)
+    lams = np.array([check_scalar(v, "lams", low=0.0, low_open=True) for v in lams])
+    if lams.size == 0:
+        raise ValueError("lams is empty; give at least one λ")
+    if np.any(np.diff(lams) <= 0):
+        raise ValueError(f"lams must be strictly increasing, got {lams.tolist()}")
+    n_keep = check_int(n_keep, "n_keep", low=0, high=X.shape[0])
+    m = len(lams)
+    out = {"lam": lams, "nnz": np.empty(m), "error": np.empty(m), "objective": np.empty(m),
+           "recon": np.empty((m, n_keep, X.shape[1]))}
+    H = None
+    for i in range(m - 1, -1, -1):                                 # large λ first: warm starts
+        H = fista(X, D, lams[i], H0=H)                             # (n, k)
+        R = H @ D.T                                                # (n, d) reconstructions
+        out["nnz"][i] = (H != 0).sum(1).mean()
+        out["error"][i] = ((X - R) ** 2).sum() / (X ** 2).sum()
+        out["objective"][i] = sparse_objective(X, D, H, lams[i])
+        out["recon"][i] = R[:n_keep]
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The textbook solvers: the lecture's update, nothing else
+# ---------------------------------------------------------------------------------------
+def textbook_ista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
+    r"""ISTA exactly as in the lecture (Daubechies, Defrise & De Mol 2004), all rows at once.
+
+    .. math::
+
+        H \leftarrow \operatorname{thr}_{\lambda/L}\!\Big(H - \tfrac1L\,(H D^\top D - X D)\Big),
+        \qquad L = \|D\|_2^2 .
+
+    ``H DᵀD − X D`` is the gradient of ``½‖X − H Dᵀ‖²`` (one row per sample); the step
+    ``1/L`` guarantees that the objective never increases. This loop is for reading; the
+    default :func:`ista` runs the same iteration in the fast engine
+    (:mod:`reprcourse.lasso_engine`).
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    D : array of shape (n_features, n_atoms)
+    lam : float >= 0
+    n_iter : int >= 1
+        Number of iterations (at most).
+    tol : float >= 0
+        Stop when no code entry moved by more than ``tol`` times the largest entry.
+    H0 : array of shape (n_samples, n_atoms), optional
+        Starting codes; zeros by default.
+    callback : callable, optional
+        ``callback(k, H)`` after iteration ``k``.
+
+    Returns
+    -------
+    H : array of shape (n_samples, n_atoms), same kind as ``X``
+
+    Raises
+    ------
+    ValueError
+        As :func:`ista`.
+    """
+    given = X                                                      # numpy in → numpy out
+    X, D, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
+    L = torch.linalg.matrix_norm(D, ord=2) ** 2                    # ‖D‖₂², a scalar
+    G = D.T @ D                                                    # (k, k) Gram matrix
+    XD = X @ D                                                     # (n, k) correlations
+    for k in range(1, n_iter + 1):
+        gradient = H @ G - XD                                      # (n, k)
+        H_new = _soft(H - gradient / L, lam / L)                   # (n, k) the lecture's update
+        moved = (H_new - H).abs().max()
+        H = H_new
+        if callback is not None:
+            callback(k, _give_back(H, given))
+        if moved <= tol * H.abs().max():
+            break
+    return _give_back(H, given)
+
+
+def textbook_fista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
+    r"""FISTA as in Beck & Teboulle (2009): the ISTA step taken from an extrapolated point.
+
+    .. math::
+
+        H_k &= \operatorname{thr}_{\lambda/L}\!\Big(Y_k - \tfrac1L (Y_k D^\top D - X D)\Big) \\
+        t_{k+1} &= \tfrac12\big(1 + \sqrt{1 + 4 t_k^2}\big), \qquad
+        Y_{k+1} = H_k + \tfrac{t_k - 1}{t_{k+1}}\,(H_k - H_{k-1}),
+
+    with ``Y_1 = H_0`` and ``t_1 = 1``. The objective gap falls as ``O(1/k²)`` instead of
+    ISTA's ``O(1/k)``. Parameters, returns and errors as :func:`textbook_ista`.
+    """
+    given = X                                                      # numpy in → numpy out
+    X, D, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
+    L = torch.linalg.matrix_norm(D, ord=2) ** 2                    # ‖D‖₂²
+    G = D.T @ D                                                    # (k, k)
+    XD = X @ D                                                     # (n, k)
+    Y, t = H, 1.0                                                  # (n, k) extrapolated point
+    for k in range(1, n_iter + 1):
+        H_new = _soft(Y - (Y @ G - XD) / L, lam / L)               # (n, k) ISTA step from Y
+        t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+        Y = H_new + ((t - 1.0) / t_new) * (H_new - H)              # (n, k) momentum
+        moved = (H_new - H).abs().max()
+        H, t = H_new, t_new
+        if callback is not None:
+            callback(k, _give_back(H, given))
+        if moved <= tol * H.abs().max():
+            break
+    return _give_back(H, given)
+
+
+def _check_solver_args(X, D, H0, lam, n_iter, tol, callback):
+    """Validate a solver's arguments; return tensors ``X, D, H`` in the common dtype."""
+    X, D, H0 = _check_problem(X, D, H=H0)
+    lam = check_nonnegative(lam, "lam")
+    n_iter = check_int(n_iter, "n_iter", low=1)
+    tol = check_nonnegative(tol, "tol")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    dtype = common_dtype(X, D)
+    Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
+    H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
+         else as_tensor(H0, dtype=dtype).clone())
+    return Xt, Dt, H, lam, n_iter, tol
+
+
+def _give_back(t, X):
+    """The tensor ``t`` as the kind of ``X`` (numpy or tensor), keeping ``t``'s dtype."""
+    return t.clone() if is_torch(X) else to_numpy(t).copy()
+
+
+# ---------------------------------------------------------------------------------------
+# The public solvers: the fast engine by default
+# ---------------------------------------------------------------------------------------
+def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=None,
+         method="engine"):
+    r"""ISTA: proximal gradient descent on the lasso, for all samples at once.
+
+    Each iteration is the lecture's update (see :func:`textbook_ista`)
 
     .. math::
 
         h \leftarrow \operatorname{thr}_{\alpha\lambda}\!\big(h - \alpha D^\top (D h - x)\big),
-        \qquad \alpha = 1/L,\; L = \|D\|_2^2 ,
 
-    which never increases :func:`sparse_objective` (Daubechies et al. 2004). Computed in the
-    input's precision.
+    which never increases :func:`sparse_objective` when ``α ≤ 1/‖D‖₂²`` (Daubechies et al.
+    2004). The default ``method="engine"`` runs it in :func:`reprcourse.lasso_engine.solve_lasso`:
+    each sample takes the longest step its curvature allows (still never increasing the
+    objective) and stops when its duality gap certifies it. Computed in the input's precision.
 
     Parameters
     ----------
@@ -237,43 +385,55 @@ def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=Non
     n_iter : int >= 1
         Maximum number of iterations.
     tol : float >= 0
-        A sample stops once its lasso duality gap is below ``tol`` times its objective,
-        which certifies that its objective is within ``tol`` (relative) of the optimum.
+        A sample stops once its lasso duality gap is below ``tol`` times its objective, which
+        certifies that its objective is within ``tol`` (relative) of the optimum. (With
+        ``method="textbook"``: when the codes stop moving, see :func:`textbook_ista`.)
     H0 : array of shape (n_samples, n_atoms), optional
         Warm start; zeros by default.
     step : float > 0, optional
-        Step size α; ``1 / lipschitz_constant(D)`` by default. Larger than ``1/L`` may diverge.
+        A fixed step size α for every sample (engine only). Larger than ``1/L`` may diverge.
     callback : callable, optional
         Called as ``callback(k, H)`` after iteration ``k`` with the current codes (a copy).
+    method : {"engine", "textbook"}
+        The fast engine, or the textbook loop :func:`textbook_ista`.
 
     Returns
     -------
     H : array of shape (n_samples, n_atoms)
-        Same kind and dtype as ``X`` (float64 if ``X`` or ``D`` is float64).
+        Same kind as ``X``; float64 if ``X`` or ``D`` is float64, else float32.
 
     Raises
     ------
     ValueError
-        If shapes disagree, values are not finite, ``lam < 0``, or ``n_iter < 1``.
+        If shapes disagree, values are not finite, ``lam < 0``, ``n_iter < 1``, ``step <= 0``
+        or ``method`` is unknown.
+    TypeError
+        If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    return _solve(X, D, lam, momentum=False, restart=False, n_iter=n_iter, tol=tol, H0=H0,
-                  step=step, callback=callback, mixed_precision=False)
+    method = check_choice(method, "method", {"engine", "textbook"})
+    if method == "textbook":
+        return textbook_ista(X, D, lam, n_iter=n_iter, tol=tol, H0=H0, callback=callback)
+    if step is not None:
+        step = check_scalar(step, "step", low=0.0, low_open=True)
+    return _engine(X, D, lam, H0=H0, n_iter=n_iter, tol=tol, callback=callback, step=step,
+                   momentum=False, restart=False, mixed_precision=False)
 
 
 def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_precision=True,
-          callback=None):
+          callback=None, method="engine"):
     r"""FISTA (Beck & Teboulle 2009): ISTA with Nesterov momentum, restarted adaptively.
 
     .. math::
 
-        h_{k+1} &= \operatorname{thr}_{\lambda/L}\!\big(y_k - \tfrac1L D^\top(D y_k - x)\big) \\
+        h_{k} &= \operatorname{thr}_{\lambda/L}\!\big(y_k - \tfrac1L D^\top(D y_k - x)\big) \\
         t_{k+1} &= \tfrac12\big(1 + \sqrt{1 + 4 t_k^2}\big), \qquad
-        y_{k+1} = h_{k+1} + \tfrac{t_k - 1}{t_{k+1}} (h_{k+1} - h_k)
+        y_{k+1} = h_{k} + \tfrac{t_k - 1}{t_{k+1}} (h_{k} - h_{k-1})
 
-    The objective gap falls as ``O(1/k²)`` instead of ISTA's ``O(1/k)``. With ``restart``,
-    a sample's momentum is reset whenever it points against the last step (the gradient
-    scheme of O'Donoghue & Candès 2015), which makes convergence linear once the support is
-    found. Each sample has its own momentum and stops on its own.
+    The objective gap falls as ``O(1/k²)`` instead of ISTA's ``O(1/k)``. The default
+    ``method="engine"`` (:mod:`reprcourse.lasso_engine`) gives each sample its own momentum,
+    step size and stopping time; with ``restart`` a sample's momentum is reset whenever it
+    points against the last step (O'Donoghue & Candès 2015), which makes convergence linear
+    once the support is found. ``method="textbook"`` runs :func:`textbook_fista`.
 
     Parameters
     ----------
@@ -289,164 +449,41 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
     H0 : array of shape (n_samples, n_atoms), optional
         Warm start; zeros by default.
     restart : bool
-        Adaptive momentum restart (recommended).
+        Adaptive momentum restart (recommended; engine only).
     mixed_precision : bool
         For float64 input, solve in float32 first and finish in float64 from there; the
-        result is a float64 solution at ``tol``. Ignored for float32 input.
+        result is a float64 solution at ``tol``. Ignored for float32 input (engine only).
     callback : callable, optional
         Called as ``callback(k, H)`` after iteration ``k`` with the current codes (a copy).
+    method : {"engine", "textbook"}
+        The fast engine, or the textbook loop :func:`textbook_fista`.
 
     Returns
     -------
     H : array of shape (n_samples, n_atoms)
-        Same kind and dtype as ``X`` (float64 if ``X`` or ``D`` is float64).
+        Same kind as ``X``; float64 if ``X`` or ``D`` is float64, else float32.
 
     Raises
     ------
     ValueError
-        If shapes disagree, values are not finite, ``lam < 0``, or ``n_iter < 1``.
+        If shapes disagree, values are not finite, ``lam < 0``, ``n_iter < 1`` or ``method``
+        is unknown.
+    TypeError
+        If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    return _solve(X, D, lam, momentum=True, restart=bool(restart), n_iter=n_iter, tol=tol,
-                  H0=H0, step=None, callback=callback, mixed_precision=bool(mixed_precision))
+    method = check_choice(method, "method", {"engine", "textbook"})
+    if method == "textbook":
+        return textbook_fista(X, D, lam, n_iter=n_iter, tol=tol, H0=H0, callback=callback)
+    return _engine(X, D, lam, H0=H0, n_iter=n_iter, tol=tol, callback=callback, step=None,
+                   momentum=True, restart=bool(restart), mixed_precision=bool(mixed_precision))
 
 
-def _solve(X, D, lam, *, momentum, restart, n_iter, tol, H0, step, callback, mixed_precision):
-    X, D, H0 = _check_problem(X, D, H=H0)
-    lam = check_nonnegative(lam, "lam")
-    n_iter = check_int(n_iter, "n_iter", low=1)
-    tol = check_nonnegative(tol, "tol")
-    dtype = _common_dtype(X, D)
-    if step is not None:
-        step = check_scalar(step, "step", low=0.0, low_open=True)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    user_callback = callback
-    if callback is not None:                       # hand the user codes of the input's kind
-        def callback(k, Ht):
-            user_callback(k, _like(Ht.to(dtype), X))
+def _engine(X, D, lam, *, H0, n_iter, tol, callback, **options):
+    """Validate, call :func:`~reprcourse.lasso_engine.solve_lasso`, give back the input's kind."""
+    Xt, Dt, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
+    inner = None if callback is None else (lambda k, Hk: callback(k, _give_back(Hk.to(H.dtype),
+                                                                                X)))
+    H = solve_lasso(Xt, Dt, lam, H0=None if H0 is None else H, n_iter=n_iter, tol=tol,
+                    callback=inner, **options)
+    return _give_back(H, X)
 
-    Xt, Dt = _as_tensor(X), _as_tensor(D)
-    H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
-         else _as_tensor(H0).to(dtype).clone())
-    phases = [torch.float32, dtype] if (mixed_precision and dtype == torch.float64) else [dtype]
-    k0 = 0
-    for i, work in enumerate(phases):
-        H, k0 = _proximal_gradient(Xt.to(work), Dt.to(work), H.to(work), lam, momentum=momentum,
-                                   restart=restart, n_iter=n_iter, tol=tol, step=step,
-                                   callback=callback, k0=k0, hand_on=i + 1 < len(phases))
-    return _like(H.to(dtype), X)
-
-
-def _duality_gap(H, X, lam, *, D, R, scratch):
-    r"""Per-sample primal value and lasso duality gap at codes ``H`` (rows of the batch).
-
-    With residual ``r = x − D h`` and the dual point ``θ = s r``, ``s = min(1, λ/‖Dᵀr‖∞)``
-    (feasible: ``‖Dᵀθ‖∞ ≤ λ``), the gap is ``P(h) − (θᵀx − ½‖θ‖²) ≥ P(h) − P(h*) ≥ 0``,
-    so a relative gap below ``tol`` certifies a relative objective error below ``tol``.
-    The residual is formed explicitly, so rounding is relative to ``P``, not to ``‖x‖²``.
-    """
-    torch.matmul(H, D.T, out=R)                                    # (m, d) D h
-    torch.sub(X, R, out=R)                                         # r = x − D h
-    rr = (R * R).sum(1)                                            # ‖r‖²
-    rx = (R * X).sum(1)                                            # rᵀx
-    primal = 0.5 * rr + lam * H.abs().sum(1)
-    torch.matmul(R, D, out=scratch)                                # (m, k) Dᵀr
-    corr = torch.abs(scratch, out=scratch).amax(1)                 # ‖Dᵀr‖∞
-    s = torch.where(corr > lam, lam / corr.clamp(min=torch.finfo(corr.dtype).tiny), 1.0)
-    dual = s * rx - 0.5 * s * s * rr
-    return primal, primal - dual
-
-
-def _proximal_gradient(X, D, H, lam, *, momentum, restart, n_iter, tol, step, callback, k0,
-                       hand_on=False, check_every=10, patience=10):
-    """Batched (F)ISTA in torch, dropping converged samples from the batch.
-
-    The gradient step of all samples is one or two matrix products. With the Gram matrix
-    ``G = DᵀD`` it reads ``Y − α(Y G − X D) = Y M + α X D`` with ``M = I − αG`` (cost ∝ k²
-    per sample); through the residual it reads ``Y − α (Y Dᵀ − X) D`` (cost ∝ 2dk). The
-    cheaper one is used. All scratch memory is allocated once, outside the loop. A sample
-    stops when its relative duality gap is below ``tol`` (for ``lam = 0``, when no entry of
-    its code moves by more than ``tol`` times its largest entry). With ``hand_on`` (a float32
-    phase that a float64 phase finishes) a sample also stops when its gap has not dropped
-    below 0.9 of its best value for ``patience`` checks: rounding, not the iteration, then
-    limits it, and iterating on would only burn ``n_iter``.
-    """
-    n_features, n_atoms = D.shape
-    L = float(torch.linalg.matrix_norm(D.double(), ord=2) ** 2)   # ‖D‖₂² = λ_max(DᵀD)
-    if L == 0.0:                                                   # D = 0: h = 0 is optimal
-        return torch.zeros_like(H), k0
-    alpha = (1.0 / L) if step is None else step
-    thr = alpha * lam
-    use_gram = n_atoms <= 2 * n_features
-    # relative gaps below a few float32 roundings cannot be certified in float32 (mixed
-    # precision goes on in float64 from there)
-    floor = 1e-6 if H.dtype == torch.float32 else 1e-14
-    if use_gram:
-        M = torch.eye(n_atoms, dtype=D.dtype, device=D.device) - alpha * (D.T @ D)  # (k, k)
-        C = alpha * (X @ D)                                        # (n, k)
-    else:
-        Dt, C = D.T.contiguous(), None                             # Dt (k, d)
-
-    out = H                                                        # (n, k), final codes
-    active = torch.arange(H.shape[0], device=H.device)             # rows still iterating
-    H = H.clone()                                                  # (m, k) current iterate
-    Y = H.clone() if momentum else H                               # (m, k) momentum point
-    Z = torch.empty_like(H)                                        # (m, k) next iterate
-    S = torch.empty_like(H)                                        # (m, k) step / scratch
-    R = torch.empty(H.shape[0], n_features, dtype=H.dtype, device=H.device)  # (m, d) residual
-    t = torch.ones(H.shape[0], 1, dtype=H.dtype, device=H.device)  # (m, 1) FISTA t_k
-    best = torch.full((H.shape[0],), torch.inf, dtype=H.dtype, device=H.device)  # (m,) gaps
-    stale = torch.zeros(H.shape[0], dtype=torch.long, device=H.device)  # (m,) checks since
-    for k in range(k0 + 1, k0 + n_iter + 1):
-        if use_gram:                                               # gradient step
-            torch.matmul(Y, M, out=Z)
-            Z.add_(C)
-        else:
-            torch.matmul(Y, Dt, out=R)
-            R.sub_(X)                                              # R = Y Dᵀ − X
-            torch.addmm(Y, R, D, alpha=-alpha, out=Z)              # Z = Y − α R D
-        torch.clamp(Z, -thr, thr, out=S)                           # soft threshold:
-        Z.sub_(S)                                                  # Z = thr(Z) = h_new
-        torch.sub(Z, H, out=S)                                     # S = h_new − h_old
-        if momentum:
-            t_new = 0.5 * (1.0 + torch.sqrt(1.0 + 4.0 * t * t))
-            beta = (t - 1.0) / t_new                               # (m, 1)
-            if restart:                                            # momentum against the step?
-                torch.sub(Y, Z, out=H).mul_(S)                     # reuse H: (y − h_new)·step
-                bad = H.sum(1, keepdim=True) > 0
-                t_new = torch.where(bad, 1.0, t_new)
-                beta = torch.where(bad, 0.0, beta)
-            t = t_new
-            torch.addcmul(Z, S, beta, out=Y)                       # y = h_new + β step
-        H, Z = Z, H                                                # H = h_new
-        if not momentum:
-            Y = H
-        if callback is not None:
-            snapshot = out.clone()
-            snapshot[active] = H
-            callback(k, snapshot)
-        it, last = k - k0, k == k0 + n_iter
-        if it <= 2 or it % check_every == 0 or last:
-            if lam > 0:
-                primal, gap = _duality_gap(H, X, lam, D=D, R=R, scratch=Z)
-                done = gap <= max(tol, floor) * primal
-                if hand_on:                                        # stalled in float32?
-                    better = gap < 0.9 * best
-                    best = torch.where(better, gap, best)
-                    stale = torch.where(better, 0, stale + 1)
-                    done |= stale >= patience
-            else:
-                moved = torch.abs(S, out=S).amax(1)                # (m,) largest move
-                done = moved <= tol * torch.abs(Z.copy_(H)).amax(1)
-            if last:
-                done[:] = True
-            if bool(done.any()):
-                out[active[done]] = H[done]
-                keep = ~done
-                if not bool(keep.any()):
-                    return out, k
-                active, H, Z, S, R, t, X, best, stale = (
-                    a[keep] for a in (active, H, Z, S, R, t, X, best, stale))
-                C = C[keep] if use_gram else None
-                Y = Y[keep] if momentum else H
-    return out, k0 + n_iter

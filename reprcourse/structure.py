@@ -20,30 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 from scipy import sparse
 
+from ._torch import like, to_numpy
 from ._validation import (check_array, check_generator, check_int, check_nonnegative,
-                          check_same_backend, is_torch)
+                          check_same_backend)
 
 __all__ = ["PCAResult", "pca", "kmeans", "kmeans_plusplus", "assign_clusters"]
-
-
-# ---------------------------------------------------------------------------------------
-# numpy <-> torch at the boundary
-# ---------------------------------------------------------------------------------------
-def _to_numpy(X) -> np.ndarray:
-    """A validated array or tensor as a float64 numpy array."""
-    return (X.detach().cpu().double().numpy() if is_torch(X)
-            else np.asarray(X, dtype=np.float64))
-
-
-def _like(a, template, *, integer=False):
-    """Numpy result ``a`` returned as the kind and float dtype of ``template``."""
-    if is_torch(template):
-        dtype = torch.int64 if integer else template.dtype
-        return torch.as_tensor(np.ascontiguousarray(a), dtype=dtype, device=template.device)
-    return a.astype(np.int64 if integer else template.dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -178,7 +161,7 @@ def pca(X, n_components=None) -> PCAResult:
     if k > k_max:
         raise ValueError(f"n_components={k} is larger than min(n_samples, n_features) = "
                          f"{k_max} for X of shape {tuple(X.shape)}")
-    Xn = _to_numpy(X)                                              # (n, d) float64
+    Xn = to_numpy(X, np.float64)                                   # (n, d) float64
     mean = Xn.mean(axis=0)                                         # (d,)
     _, S, Vt = np.linalg.svd(Xn - mean, full_matrices=False)       # S (r,), Vt (r, d)
     rows = np.arange(Vt.shape[0])
@@ -186,9 +169,9 @@ def pca(X, n_components=None) -> PCAResult:
     var = S ** 2 / (n - 1)                                         # (r,)
     total = var.sum()
     ratio = var / total if total > 0 else np.zeros_like(var)
-    return PCAResult(components=_like(Vt[:k], X), explained_variance=_like(var[:k], X),
-                     explained_variance_ratio=_like(ratio[:k], X),
-                     singular_values=_like(S[:k], X), mean=_like(mean, X))
+    return PCAResult(components=like(Vt[:k], X), explained_variance=like(var[:k], X),
+                     explained_variance_ratio=like(ratio[:k], X),
+                     singular_values=like(S[:k], X), mean=like(mean, X))
 
 
 # ---------------------------------------------------------------------------------------
@@ -259,7 +242,7 @@ def kmeans_plusplus(X, n_clusters, *, seed=None):
     """
     X = check_array(X, "X")
     k = _check_k(n_clusters, X)
-    return _like(_plusplus(_to_numpy(X), k, check_generator(seed)), X)
+    return like(_plusplus(to_numpy(X, np.float64), k, check_generator(seed)), X)
 
 
 def assign_clusters(X, centers):
@@ -288,9 +271,9 @@ def assign_clusters(X, centers):
     check_same_backend(X=X, centers=centers)
     if centers.shape[1] != X.shape[1]:
         raise ValueError(f"centers have {centers.shape[1]} features but X has {X.shape[1]}")
-    Xn, C = _to_numpy(X), _to_numpy(centers)
+    Xn, C = to_numpy(X, np.float64), to_numpy(centers, np.float64)
     labels = _sq_distances(Xn, C, (Xn * Xn).sum(1)).argmin(1)
-    return _like(labels, X, integer=True), _inertia(Xn, C, labels)
+    return like(labels, X, integer=True), _inertia(Xn, C, labels)
 
 
 def _lloyd(X, C, n_iter, tol, callback):
@@ -390,7 +373,7 @@ def kmeans(X, n_clusters, *, n_init=10, n_iter=300, tol=1e-4, seed=None, callbac
     rng = check_generator(seed)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    Xn = _to_numpy(X)                                              # (n, d) float64
+    Xn = to_numpy(X, np.float64)                                   # (n, d) float64
     tol_abs = tol * float(Xn.var(axis=0).mean())
     best = None
     for _ in range(n_init):
@@ -398,4 +381,4 @@ def kmeans(X, n_clusters, *, n_init=10, n_iter=300, tol=1e-4, seed=None, callbac
         if best is None or run[2] < best[2]:
             best = run
     centers, labels, inertia = best
-    return _like(centers, X), _like(labels, X, integer=True), inertia
+    return like(centers, X), like(labels, X, integer=True), inertia

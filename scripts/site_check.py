@@ -12,12 +12,17 @@ Python API; no browser is downloaded) and checks that
 * no cell shows the same figure twice;
 * every static widget (``.rc-widget``) swaps its frame when a slider or menu moves (driven by the
   keyboard, as a visitor would), and every stored ipywidget is rendered by the vendored
-  embedder.
+  embedder;
+* no code block (``div.highlight pre``, cell input and output ``pre``; collapsed cells opened)
+  is wider inside than its box at 1280 px: each one is reported with its first line and the
+  overflow in px;
+* on a 390-px phone screen no code block is clipped (wider than its box with no scroll bar);
+  blocks that scroll sideways there, and a page that does, are noted (``--no-phone`` skips).
 
 Full-page screenshots (and one per widget, after the slider moved) go to a folder that is
 printed at the end. Exit status 0 only when every check passed.
 
-Usage: ``python scripts/site_check.py [_build/html] [--out DIR] [--pages PAGE ...]``
+Usage: ``python scripts/site_check.py [_build/html] [--out DIR] [--pages PAGE ...] [--no-phone]``
 (``make site-check`` builds the site first, installs chromium when missing, then runs this).
 """
 
@@ -25,23 +30,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import re
-import socket
-import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
-import yaml
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+
+from browser import (PageReport, background_server, check_static_widgets, chromium,
+                     chromium_missing, describe_overflow, free_port, is_local, overflowing,
+                     summary_line, toc_documents)
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Harmless console noise (shared/TOOLCHAIN.md): pydata-sphinx-theme's theme-mode message and
 # a browser probing /favicon.ico. (sphinx-thebe's duplicate THEBE_JS_URL declaration is not
 # allowed: _config.yml drops that extension, so the error would mean it came back.)
@@ -53,68 +52,17 @@ ALLOWED_CONSOLE = (
 
 def toc_pages(toc_path: Path) -> list[str]:
     """HTML paths (relative to the site root) of every document in ``_toc.yml``, in order."""
-    toc = yaml.safe_load(toc_path.read_text())
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", d) + ".html" for d in docs]
-
-
-def is_local(url: str) -> bool:
-    parsed = urlparse(url)
-    if parsed.scheme in ("data", "blob", "about", "javascript"):
-        return True
-    return parsed.hostname in LOCAL_HOSTS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return [re.sub(r"\.(md|ipynb)$", "", d) + ".html" for d in toc_documents(toc_path)]
 
 
 @contextlib.contextmanager
 def serve(site: Path):
     """``python -m http.server`` on 127.0.0.1 for the duration of the block; yields its URL."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(site)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                conn.request("HEAD", "/")
-                conn.getresponse()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"http.server did not start on port {port}")
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-@dataclass
-class PageReport:
-    path: str
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def fail(self, msg: str):
-        self.problems.append(msg)
+    with background_server([sys.executable, "-m", "http.server", str(port), "--bind",
+                            "127.0.0.1", "--directory", str(site)],
+                           f"http://127.0.0.1:{port}/", timeout=30) as url:
+        yield url
 
 
 def wait_for_mathjax(page, report: PageReport, timeout_ms=15000):
@@ -176,47 +124,6 @@ def check_duplicate_figures(page, report: PageReport):
         report.fail(f"{n} cell(s) show the same figure twice")
 
 
-def check_static_widgets(page, report: PageReport, shots: Path, stem: str):
-    widgets = page.locator(".rc-widget")
-    for w in range(widgets.count()):
-        widget = widgets.nth(w)
-        img = widget.locator("img")
-        sliders = widget.locator("input[type=range]")
-        if img.count() != 1 or sliders.count() == 0:
-            report.fail(f"widget {w}: expected one <img> and at least one slider")
-            continue
-        for s in range(sliders.count()):
-            slider = sliders.nth(s)
-            if slider.get_attribute("max") == "0":
-                continue                      # a single value: nothing to move
-            widget.scroll_into_view_if_needed()
-            before_src = img.get_attribute("src")
-            before_value = slider.input_value()
-            at_max = before_value == slider.get_attribute("max")
-            slider.focus()
-            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-            after_src = img.get_attribute("src")
-            if slider.input_value() == before_value:
-                report.fail(f"widget {w} slider {s}: the keyboard did not move it")
-            elif after_src == before_src:
-                report.fail(f"widget {w} slider {s}: moving it did not change the frame")
-        menus = widget.locator("select[data-rc-param]")
-        for s in range(menus.count()):
-            menu = menus.nth(s)
-            options = menu.locator("option")
-            if options.count() < 2:
-                continue
-            widget.scroll_into_view_if_needed()
-            before_src, before_value = img.get_attribute("src"), menu.input_value()
-            menu.select_option(index=0 if before_value != "0" else 1)
-            if img.get_attribute("src") == before_src:
-                report.fail(f"widget {w} menu {s}: choosing another option did not change "
-                            f"the frame")
-        widget.screenshot(path=str(shots / f"{stem}--widget{w}.png"))
-    if widgets.count():
-        report.notes.append(f"{widgets.count()} static widget(s) checked")
-
-
 def check_ipywidgets(page, report: PageReport):
     """Pages with stored ipywidgets state must have them rendered by the vendored embedder."""
     n_state = page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count()
@@ -229,6 +136,46 @@ def check_ipywidgets(page, report: PageReport):
         report.fail(f"{n_views} ipywidget view(s) (state stored: {bool(n_state)}) not rendered")
         return
     report.notes.append(f"{page.locator('.jupyter-widgets').count()} ipywidget element(s)")
+
+
+# Every code block a reader sees: highlighted cell input and output, and any other output text.
+CODE_BLOCKS = "div.highlight pre, .cell_input pre, .cell_output pre"
+PHONE = (390, 844)
+
+
+def check_code_width(page, report: PageReport):
+    """Fail on each code block wider inside than its box, collapsed cells (``hide-cell``)
+    opened first: the reader sees a line cut at the column's edge."""
+    for line in describe_overflow(overflowing(page, CODE_BLOCKS)):
+        report.fail(f"code wider than its box: {line}")
+
+
+def check_phone(context, base: str, path: str, shots: Path, report: PageReport):
+    """At 390 px a phone cannot show 80 columns: a code block may scroll sideways there, but
+    none may be clipped (wider than its box with no scroll bar)."""
+    page = context.new_page()
+    try:
+        page.goto(base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(shots / f"{page_stem(path)}--phone.png"), full_page=True)
+        blocks = overflowing(page, CODE_BLOCKS)
+        clipped = [b for b in blocks if b["overflow"] not in ("auto", "scroll")]
+        for line in describe_overflow(clipped):
+            report.fail(f"{PHONE[0]} px: code clipped with no scroll bar: {line}")
+        if len(blocks) > len(clipped):
+            report.notes.append(f"{PHONE[0]} px: {len(blocks) - len(clipped)} code block(s) "
+                                f"scroll sideways")
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if wide > 1:
+            report.notes.append(f"{PHONE[0]} px: the page scrolls sideways by {wide} px")
+    except PlaywrightError as exc:
+        report.fail(f"{PHONE[0]} px check aborted: {str(exc).splitlines()[0]}")
+    finally:
+        page.close()
+
+
+def page_stem(path: str) -> str:
+    return path.replace("/", "__").removesuffix(".html")
 
 
 def check_page(context, base: str, path: str, shots: Path) -> PageReport:
@@ -257,7 +204,7 @@ def check_page(context, base: str, path: str, shots: Path) -> PageReport:
     try:
         page.wait_for_load_state("networkidle")
         wait_for_mathjax(page, report)
-        stem = path.replace("/", "__").removesuffix(".html")
+        stem = page_stem(path)
         page.screenshot(path=str(shots / f"{stem}.png"), full_page=True)
         check_math(page, report)
         check_raw_tex(page, report)
@@ -267,6 +214,7 @@ def check_page(context, base: str, path: str, shots: Path) -> PageReport:
         n_stderr = page.locator(".cell_output .stderr").count()
         if n_stderr:    # shown on the page, not an error: usually a Python warning to silence
             report.notes.append(f"{n_stderr} stderr output(s) shown, e.g. warnings")
+        check_code_width(page, report)
         page.wait_for_load_state("networkidle")
     except PlaywrightError as exc:
         report.fail(f"check aborted: {str(exc).splitlines()[0]}")
@@ -275,34 +223,23 @@ def check_page(context, base: str, path: str, shots: Path) -> PageReport:
     return report
 
 
-def run(site: Path, pages: list[str], shots: Path) -> int:
-    if not Path(CHROMIUM).exists():
-        print(f"{CHROMIUM} not found: apt-get update && apt-get install -y chromium",
-              file=sys.stderr)
+def run(site: Path, pages: list[str], shots: Path, phone: bool = True) -> int:
+    if chromium_missing():
         return 2
     missing = [p for p in pages if not (site / p).is_file()]
     shots.mkdir(parents=True, exist_ok=True)
-    external: list[str] = []
     reports = []
-    with serve(site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-
-        def guard(route):
-            # Nothing may leave localhost: record and block any other host.
-            if is_local(route.request.url):
-                route.continue_()
-            else:
-                external.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
+    with serve(site) as base, chromium() as browser:
+        context = browser.context(1280, 900)
+        phone_context = browser.context(*PHONE) if phone else None
         for path in pages:
             if path in missing:
                 continue
-            reports.append(check_page(context, base, path, shots))
-        browser.close()
+            report = check_page(context, base, path, shots)
+            if phone_context is not None:
+                check_phone(phone_context, base, path, shots, report)
+            reports.append(report)
+        external = browser.external
 
     ok = not missing and not external and all(not r.problems for r in reports)
     for r in reports:
@@ -316,8 +253,7 @@ def run(site: Path, pages: list[str], shots: Path) -> int:
     for url in sorted(set(external)):
         print(f"       - {url}")
     print(f"screenshots: {shots}")
-    print(f"{sum(not r.problems for r in reports)} passed, "
-          f"{sum(bool(r.problems) for r in reports) + len(missing)} failed")
+    print(summary_line(reports, extra_failed=len(missing)))
     return 0 if ok else 1
 
 
@@ -330,11 +266,13 @@ def main(argv=None) -> int:
                         help="screenshot folder (default: <site>/../site-check)")
     parser.add_argument("--pages", nargs="*",
                         help="pages to check, relative to the site (default: all of _toc.yml)")
+    parser.add_argument("--no-phone", dest="phone", action="store_false",
+                        help="skip the 390-px phone pass")
     args = parser.parse_args(argv)
     site = Path(args.site).resolve()
     pages = args.pages or toc_pages(Path(args.toc))
     shots = Path(args.out).resolve() if args.out else site.parent / "site-check"
-    return run(site, pages, shots)
+    return run(site, pages, shots, phone=args.phone)
 
 
 if __name__ == "__main__":

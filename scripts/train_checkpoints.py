@@ -3,7 +3,7 @@
 The chapter notebooks must run in a minute on a laptop CPU, which is too short to train
 some of their models well. This script trains those models once and saves them (float16
 weights, a few hundred kB each) with their training histories in the checkpoint's ``meta``;
-the notebooks load them with :func:`reprcourse.autoencoders.pretrained`.
+the notebooks load them with :func:`reprcourse.models.pretrained`.
 
     python scripts/train_checkpoints.py              # all of them (5-10 min on one core)
     python scripts/train_checkpoints.py --only deep  # one group: denoising, deep, patches
@@ -22,10 +22,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from reprcourse.autoencoders import Autoencoder, Corruption, save, train
 from reprcourse.data import mnist, natural_patches
-from reprcourse.deep_autoencoders import DeepAutoencoder, pretrain
-from reprcourse.sparse_autoencoders import PSD, SparseAutoencoder
+from reprcourse.models import (PSD, Autoencoder, Corruption, DeepAutoencoder, SparseAutoencoder,
+                               pretrain, save, train)
 
 ASSETS = Path(__file__).resolve().parents[1] / "reprcourse" / "assets"
 

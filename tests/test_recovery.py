@@ -1,4 +1,5 @@
-"""Tests of reprcourse.recovery: the generators, the three theorems, and where they break."""
+"""Tests of reprcourse.instances and reprcourse.recovery: the generators, the three theorems,
+and where they break."""
 
 import numpy as np
 import pytest
@@ -6,11 +7,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reprcourse.recovery import (THEOREMS, adversarial_noise, coherence_phase_diagram,
-                                 equicorrelated_dictionary, gaussian_dictionary, noise,
-                                 noise_phase_diagram, orthogonal_dictionary, recovery_conditions,
-                                 recovery_interval, sign_recovered, sparse_codes, union_of_bases,
-                                 welch_bound)
+from reprcourse.instances import (adversarial_noise, equicorrelated_dictionary,
+                                  gaussian_dictionary, noise, orthogonal_dictionary, sparse_codes,
+                                  union_of_bases, welch_bound)
+from reprcourse.recovery import (THEOREMS, coherence_phase_diagram, noise_phase_diagram,
+                                 recovery_conditions, recovery_interval, sign_recovered)
 from reprcourse.sparse_coding import mutual_coherence, one_step_encode
 
 FAST = settings(max_examples=25, deadline=None)
@@ -371,25 +372,3 @@ def test_coherence_phase_diagram_is_one_in_the_theorem_region():
 def test_bad_input_is_rejected_with_a_clear_message(call, err, match):
     with pytest.raises(err, match=match):
         call()
-
-
-def test_phase_figures_share_one_colour_bar_and_one_legend():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from reprcourse.plotting import coherence_phase_figure, noise_phase_figure
-
-    rng = np.random.default_rng(0)
-    lams, noises = np.linspace(0.1, 1.0, 4), np.linspace(0.0, 0.5, 3)
-    fig = noise_phase_figure(rng.random((3, 4)), rng.random((3, 4)), lams, noises)
-    assert len(fig.axes) == 3                                    # two panels + one colour bar
-    labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert any("theorem 2" in t for t in labels) and any("worst-case" in t for t in labels)
-    assert fig.get_size_inches()[0] <= 8
-    fig = coherence_phase_figure(rng.random((3, 4)), rng.random((3, 4)), np.arange(1, 5),
-                                 np.linspace(0.0, 0.2, 3))
-    assert len(fig.axes) == 3 and len(fig.legends) == 1
-    with pytest.raises(ValueError):
-        noise_phase_figure(rng.random((4, 3)), rng.random((3, 4)), lams, noises)
-    plt.close("all")

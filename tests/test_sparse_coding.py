@@ -8,9 +8,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import sparse_encode
+from sklearn.linear_model import Lasso
 
-from reprcourse.sparse_coding import (fista, ista, lipschitz_constant, mutual_coherence,
-                                      one_step_encode, soft_threshold, sparse_objective)
+from reprcourse.sparse_coding import (fista, ista, lasso_path, lipschitz_constant,
+                                      mutual_coherence, one_step_encode, soft_threshold,
+                                      sparse_objective, textbook_fista, textbook_ista)
 
 
 def random_problem(seed, n=30, d=20, k=40, scale=1.0):
@@ -77,12 +79,18 @@ def test_sparse_objective_closed_form():
     assert sparse_objective(X, D, H, 0.5) == pytest.approx(2.5)
 
 
-def test_sparse_objective_matches_sklearn_lasso_per_sample():
-    X, D = random_problem(0)
-    H = np.random.default_rng(1).standard_normal((X.shape[0], D.shape[1]))
-    # sklearn's Lasso objective is (1/2n)‖y − Xw‖² + α‖w‖₁ with n = n_features here
-    per_sample = [0.5 * np.sum((x - D @ h) ** 2) + 0.3 * np.abs(h).sum() for x, h in zip(X, H)]
-    assert sparse_objective(X, D, H, 0.3) == pytest.approx(np.mean(per_sample))
+def test_sparse_objective_is_sklearn_lasso_per_sample():
+    """sklearn's Lasso minimises (1/2d)‖x − Dh‖² + α‖h‖₁: with α = λ/d, our objective."""
+    X, D = random_problem(0, n=6)
+    lam = 0.3
+    H_sk = np.stack([Lasso(alpha=lam / D.shape[0], fit_intercept=False, tol=1e-12,
+                           max_iter=100_000).fit(D, x).coef_ for x in X])
+    H = fista(X, D, lam, tol=1e-12, mixed_precision=False)
+    np.testing.assert_allclose(H, H_sk, atol=1e-5)
+    assert sparse_objective(X, D, H, lam) == pytest.approx(sparse_objective(X, D, H_sk, lam),
+                                                           rel=1e-9)
+    per_sample = [0.5 * np.sum((x - D @ h) ** 2) + lam * np.abs(h).sum() for x, h in zip(X, H)]
+    assert sparse_objective(X, D, H, lam) == pytest.approx(np.mean(per_sample))
 
 
 def test_lipschitz_constant_is_largest_eigenvalue():
@@ -123,8 +131,10 @@ def test_solvers_reach_sklearn_objective_with_defaults(solver, seed):
     X, D = random_problem(seed, n=int(rng.integers(1, 40)), d=int(rng.integers(2, 30)),
                           k=int(rng.integers(1, 60)), scale=rng.uniform(0.2, 4))
     lam = rng.uniform(0.05, 1.0)
-    ref = sklearn_objective(X, D, lam)
-    assert sparse_objective(X, D, solver(X, D, lam), lam) <= ref * (1 + 1e-4) + 1e-12
+    ref = sklearn_objective(X, D, lam)                             # really calls sparse_encode
+    ours = sparse_objective(X, D, solver(X, D, lam), lam)
+    assert ours <= ref * (1 + 1e-4) + 1e-12
+    assert ref <= ours * (1 + 1e-4) + 1e-12                        # the same problem
 
 
 def test_ista_objective_never_increases():
@@ -205,23 +215,27 @@ def test_shapes_and_dtypes(n, d, k, dtype, seed):
     D /= np.linalg.norm(D, axis=0)
     X = rng.standard_normal((n, d)).astype(dtype)
     for f in (ista, fista, one_step_encode):
-        H = f(X, D, 0.1)
+        H = f(X, D, 0.1) if f is one_step_encode else f(X, D, 0.1, n_iter=300)
         assert H.shape == (n, k) and H.dtype == dtype and isinstance(H, np.ndarray)
         assert np.isfinite(H).all()
 
 
 def test_float64_wins_over_float32():
     X, D = random_problem(11)
-    assert fista(X.astype(np.float32), D, 0.1).dtype == np.float64
+    for f in (ista, fista, textbook_fista):
+        assert f(X.astype(np.float32), D, 0.1, n_iter=20).dtype == np.float64
+        assert f(X, D.astype(np.float32), 0.1, n_iter=20).dtype == np.float64
+    assert one_step_encode(X.astype(np.float32), D, 0.1).dtype == np.float64
 
 
 def test_torch_in_torch_out():
     X, D = random_problem(12)
     Xt, Dt = torch.tensor(X), torch.tensor(D)
     for f in (ista, fista, one_step_encode):
-        H = f(Xt, Dt, 0.2)
+        kwargs = {} if f is one_step_encode else {"n_iter": 300}
+        H = f(Xt, Dt, 0.2, **kwargs)
         assert isinstance(H, torch.Tensor) and H.dtype == torch.float64
-        np.testing.assert_allclose(H.numpy(), f(X, D, 0.2), atol=1e-10)
+        np.testing.assert_allclose(H.numpy(), f(X, D, 0.2, **kwargs), atol=1e-10)
     assert fista(Xt.float(), Dt.float(), 0.2).dtype == torch.float32
 
 
@@ -233,11 +247,12 @@ def test_cuda_tensors_stay_on_device():
     np.testing.assert_allclose(H.cpu().numpy(), fista(X, D, 0.2), atol=1e-5)
 
 
-def test_fista_fast_path_matches_gram_path():
-    """Wide dictionaries (k > 2d) use the residual form; the result must not depend on it."""
+def test_wide_dictionary_matches_sklearn():
+    """Wide dictionaries (k > 2d) take the residual form of the gradient (see test_lasso_engine
+    for both forms run explicitly); the objective is sklearn's."""
     X, D = random_problem(14, n=40, d=8, k=40)
-    H = fista(X, D, 0.2, tol=1e-10, n_iter=20_000, mixed_precision=False)
-    assert sparse_objective(X, D, H, 0.2) <= sklearn_objective(X, D, 0.2) * (1 + 1e-8)
+    ours = sparse_objective(X, D, fista(X, D, 0.2, tol=1e-10, mixed_precision=False), 0.2)
+    assert ours == pytest.approx(sklearn_objective(X, D, 0.2), rel=1e-7)
 
 
 def test_callback_receives_numpy_full_codes():
@@ -245,6 +260,77 @@ def test_callback_receives_numpy_full_codes():
     seen = []
     fista(X, D, 0.2, n_iter=5, callback=lambda k, H: seen.append((k, type(H), H.shape)))
     assert seen[0] == (1, np.ndarray, (X.shape[0], D.shape[1]))
+
+
+# ------------------------------------------------------------------ textbook loops
+@pytest.mark.parametrize("textbook", [textbook_ista, textbook_fista])
+def test_textbook_loops_reach_the_engine_optimum(textbook):
+    X, D = random_problem(16, n=10, d=12, k=20)
+    H = textbook(X, D, 0.2, n_iter=20_000, tol=1e-12)
+    assert sparse_objective(X, D, H, 0.2) == pytest.approx(sklearn_objective(X, D, 0.2),
+                                                           rel=1e-6)
+
+
+def test_textbook_ista_objective_never_increases():
+    X, D = random_problem(17, n=20, d=15, k=45)
+    values = []
+    textbook_ista(X, D, 0.2, n_iter=200, tol=0.0,
+                  callback=lambda k, H: values.append(sparse_objective(X, D, H, 0.2)))
+    assert len(values) == 200 and values[-1] < values[0]
+    assert np.all(np.diff(values) <= 1e-12 * values[0])
+
+
+@pytest.mark.parametrize("solver", [ista, fista])
+def test_method_textbook_runs_the_loop(solver):
+    X, D = random_problem(18)
+    textbook = {ista: textbook_ista, fista: textbook_fista}[solver]
+    a = solver(X, D, 0.3, n_iter=7, tol=0.0, method="textbook")
+    np.testing.assert_array_equal(a, textbook(X, D, 0.3, n_iter=7, tol=0.0))
+    t = solver(torch.tensor(X), torch.tensor(D), 0.3, n_iter=7, tol=0.0, method="textbook")
+    assert isinstance(t, torch.Tensor)
+    np.testing.assert_allclose(t.numpy(), a, atol=1e-12)
+
+
+# ------------------------------------------------------------------ lasso path
+LAMS = (0.05, 0.2, 0.8)
+
+
+def test_lasso_path_matches_sklearn_and_is_monotone():
+    X, D = random_problem(19, n=40, d=16, k=24)
+    path = lasso_path(X, D, LAMS, n_keep=3)
+    assert path["recon"].shape == (3, 3, 16) and path["lam"].tolist() == list(LAMS)
+    for i, lam in enumerate(LAMS):
+        assert path["objective"][i] == pytest.approx(sklearn_objective(X, D, lam), rel=1e-4)
+    assert np.all(np.diff(path["nnz"]) <= 0)                     # larger λ, sparser codes
+    assert np.all(np.diff(path["error"]) >= 0)                   # ... and a larger error
+
+
+def test_lasso_path_orthogonal_dictionary_is_soft_thresholding():
+    rng = np.random.default_rng(20)
+    X = rng.normal(size=(40, 16))
+    Q, _ = np.linalg.qr(rng.normal(size=(16, 16)))
+    path = lasso_path(X, Q, LAMS, n_keep=40)
+    for i, lam in enumerate(LAMS):
+        H = soft_threshold(X @ Q, lam)
+        np.testing.assert_allclose(path["recon"][i], H @ Q.T, atol=1e-5)
+        assert path["nnz"][i] == pytest.approx((H != 0).sum(1).mean())
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"lams": ()}, ValueError, "lams is empty"),
+    ({"lams": (0.5, 0.1)}, ValueError, "strictly increasing"),
+    ({"lams": (0.0, 0.1)}, ValueError, "lams must be > 0"),
+    ({"lams": ("a",)}, TypeError, "lams must be a real number"),
+    ({"D": np.ones((20, 3))}, ValueError, "unit-norm"),
+    ({"D": np.eye(15)}, ValueError, "D has 15 rows but X has 20 features"),
+    ({"X": np.full((4, 20), np.nan)}, ValueError, "NaN"),
+    ({"n_keep": 31}, ValueError, "n_keep must be <= 30"),
+])
+def test_lasso_path_bad_input(kwargs, error, match):
+    X, D = random_problem(0)
+    args = {"X": X, "D": D, "lams": LAMS, "n_keep": 0, **kwargs}
+    with pytest.raises(error, match=match):
+        lasso_path(args["X"], args["D"], args["lams"], n_keep=args["n_keep"])
 
 
 # ------------------------------------------------------------------ bad input
@@ -272,6 +358,9 @@ X0, D0 = random_problem(0)
     (lambda: ista(X0, D0, 0.1, callback=3), TypeError, "callback must be callable"),
     (lambda: fista(X0, np.zeros((20, 4)), 0.1), ValueError, "zero column"),
     (lambda: one_step_encode(X0, 2 * D0, 0.1), ValueError, "unit-norm columns"),
+    (lambda: fista(X0, D0, 0.1, method="lars"), ValueError, "method must be one of"),
+    (lambda: textbook_ista(X0, D0[:-1], 0.1), ValueError, "D has 19 rows but X has 20"),
+    (lambda: textbook_fista(X0, D0, -1.0), ValueError, "lam must be >= 0"),
     (lambda: soft_threshold(np.ones(3), -1.0), ValueError, "tau must be >= 0"),
     (lambda: soft_threshold(np.ones(0), 1.0), ValueError, "x is empty"),
     (lambda: sparse_objective(X0, D0, np.zeros((30, 3)), 0.1), ValueError, "H has shape"),

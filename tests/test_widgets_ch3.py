@@ -3,15 +3,18 @@
 import contextlib
 import io
 
-import numpy as np
-import pytest
+import matplotlib
 
-from reprcourse.widgets import coherence_widget, one_step_widget
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from reprcourse.widgets import coherence_widget, one_step_widget  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def quiet():
-    """Outside a kernel, ``display(fig)`` prints the figure's repr; keep the log clean."""
+    """Outside a kernel, ``display(image)`` prints its repr; keep the log clean."""
     with contextlib.redirect_stdout(io.StringIO()):
         yield
 
@@ -24,7 +27,7 @@ def set_values(w, **values):
 
 
 def title(fig):
-    return fig.axes[0].get_title()
+    return fig.axes[0].get_title(loc="left").replace("\n", " ")
 
 
 def crosses(fig):
@@ -35,43 +38,51 @@ def crosses(fig):
 
 def test_one_step_widget_live_sliders():
     w = one_step_widget(mode="live")
-    assert [s.description for s in w.kwargs_widgets] == ["λ / τ", "‖ε‖₂ / τ", "noise direction"]
+    assert [s.description for s in w.kwargs_widgets] == ["threshold λ / τ", "noise ‖ε‖₂ / τ",
+                                                         "noise direction"]
     fig = w.result                                              # λ = τ/2, no noise
-    assert "✓ signs recovered" in title(fig) and "thm 2 ✓" in title(fig)
+    assert "One step recovers every sign" in title(fig)
+    assert "Theorem 1 (orthogonal D, no noise) applies" in title(fig)
+    assert "Theorem 2 (orthogonal D, small noise) applies" in title(fig)
     assert len(crosses(fig)) == 4                               # exactly the support survives
 
     fig = set_values(w, lam=1.1)                                # λ ≥ τ loses the entry at τ
-    assert "NOT recovered" in title(fig) and "✗ λ < τ" in title(fig)
+    assert "One step gets signs wrong" in title(fig)
+    assert "Theorem 1 (orthogonal D, no noise) does not apply: it needs λ < τ" in title(fig)
     assert len(crosses(fig)) == 3
 
     fig = set_values(w, lam=0.3, noise_level=0.375, direction="worst case")
-    assert "NOT recovered" in title(fig)                        # a zero lifted above λ
+    assert "gets signs wrong" in title(fig)                     # a zero lifted above λ
     assert len(crosses(fig)) == 5
 
     fig = set_values(w, lam=0.5, noise_level=0.375, direction="worst case")
-    assert "✓ signs recovered" in title(fig)                    # outside theorem 2, still works
-    assert "✗ ‖ε‖₂ ≤ τ/4" in title(fig)
+    assert "recovers every sign" in title(fig)                  # outside theorem 2, still works
+    assert "Theorem 2 (orthogonal D, small noise) does not apply: it needs ‖ε‖₂ ≤ τ/4" \
+        in title(fig)
 
 
 def test_coherence_widget_live_sliders():
     w = coherence_widget(mode="live")
-    assert [s.description for s in w.kwargs_widgets] == ["coherence μ", "λ / τ", "code signs"]
-    assert "thm 3 ✓" in title(w.result)    # μ = 0
-
+    assert [s.description for s in w.kwargs_widgets] == ["coherence μ", "threshold λ / τ",
+                                                         "signs of h*"]
+    assert "Theorem 3 (incoherent D) applies" in title(w.result)    # μ = 0
     fig = set_values(w, mu=0.02)                                # 4 · 0.02 · 1.5 = 0.12 ≤ 1/8
-    assert "thm 3 ✓" in title(fig) and "✓ signs recovered" in title(fig)
+    assert "Theorem 3 (incoherent D) applies" in title(fig)
+    assert "recovers every sign" in title(fig)
     fig = set_values(w, mu=0.05)                                # theorem silent, one step fine
-    assert "✗ ‖h*‖₀ μ M ≤ τ/8" in title(fig) and "✓ signs recovered" in title(fig)
+    assert "it needs ‖h*‖₀ μ M ≤ τ/8" in title(fig) and "recovers every sign" in title(fig)
     fig = set_values(w, mu=0.15)                                # off-support = μ Σ h* > τ/2
-    assert "NOT recovered" in title(fig) and len(crosses(fig)) > 4
+    assert "gets signs wrong" in title(fig) and len(crosses(fig)) > 4
     fig = set_values(w, sign="random")                          # cancellations rescue it
-    assert "✓ signs recovered" in title(fig)
+    assert "recovers every sign" in title(fig)
 
 
-def test_widgets_reuse_one_figure():
+def test_widgets_reuse_one_figure_with_fixed_axes():
     w = one_step_widget(mode="live")
     first = w.result
-    assert set_values(w, lam=0.2) is first
+    limits = (first.axes[0].get_xlim(), first.axes[0].get_ylim())
+    fig = set_values(w, lam=0.2, noise_level=0.75, direction="worst case")
+    assert fig is first and (fig.axes[0].get_xlim(), fig.axes[0].get_ylim()) == limits
 
 
 @pytest.mark.parametrize("build, grids", [
@@ -99,14 +110,3 @@ def test_static_mode_has_one_frame_per_combination_and_is_deterministic(build, g
 def test_bad_arguments(call, err, match):
     with pytest.raises(err, match=match):
         call()
-
-
-def test_one_step_view_rejects_mismatched_arrays():
-    from reprcourse.plotting import OneStepView
-
-    view = OneStepView(4, ylim=2.0)
-    with pytest.raises(ValueError, match="z has 3 entries"):
-        view.update(np.ones(4), np.ones(3), np.ones(4), 0.5)
-    fig = view.update(np.array([1.0, 0, 0, -1]), np.array([0.9, 0.1, 0, -1.2]),
-                      np.array([0.4, 0, 0, -0.7]), 0.5, title="t")
-    assert fig.axes[0].get_title() == "t"

@@ -9,8 +9,8 @@ the codes, and predictive sparse decomposition.
 * :class:`PSD` — a dictionary and a fast predictor of its sparse codes, trained together
   (Kavukcuoglu et al. 2008), with the codes found by :func:`reprcourse.fista`.
 
-All are :class:`reprcourse.autoencoders.AutoencoderBase` models, trained by
-:func:`reprcourse.autoencoders.train`.
+All are :class:`~reprcourse.models.AutoencoderBase` models, trained by
+:func:`reprcourse.models.train`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import (check_array, check_choice, check_generator, check_int,
-                          check_nonnegative, check_scalar, check_torch_generator, is_torch)
-from .autoencoders import ACTIVATIONS, AutoencoderBase, _glorot, _unit_columns
-from .sparse_coding import fista
+from .._torch import as_tensor, like, to_numpy
+from .._validation import (check_array, check_choice, check_generator, check_int,
+                           check_nonnegative, check_scalar)
+from ..sparse_coding import fista, soft_threshold
+from .autoencoders import ACTIVATIONS, AutoencoderBase, glorot_uniform, unit_columns
+from .training import model_generator
 
 __all__ = ["hard_threshold", "ternary_threshold", "ThresholdAutoencoder", "planted_ternary",
            "SparseAutoencoder", "PSD"]
@@ -31,11 +33,28 @@ __all__ = ["hard_threshold", "ternary_threshold", "ThresholdAutoencoder", "plant
 # ---------------------------------------------------------------------------------------
 # Weight tying as one thresholding step
 # ---------------------------------------------------------------------------------------
+def _hard(v, t):
+    return v * (v.abs() > t)
+
+
+def _ternary(v, tau):
+    return tau * v.sign() * (v.abs() > tau / 2)
+
+
 def hard_threshold(x, t):
     """``x · 1[|x| > t]``: keep entries larger than ``t`` in magnitude, zero the rest.
 
     The proximal map of ``(t²/2)‖·‖₀``; one step of it from zero is one step of iterative hard
-    thresholding (Blumensath & Davies 2009). Numpy or torch in, the same kind out.
+    thresholding (Blumensath & Davies 2009).
+
+    Parameters
+    ----------
+    x : array or tensor of any shape (up to 3-D)
+    t : float >= 0
+
+    Returns
+    -------
+    array or tensor of ``x``'s shape, kind, dtype and device
 
     Raises
     ------
@@ -43,7 +62,7 @@ def hard_threshold(x, t):
         If ``t < 0`` or ``x`` is not finite.
     """
     x = check_array(x, "x", ndim=(0, 1, 2, 3), shape_hint="(any shape)")
-    return _hard(x, check_nonnegative(t, "t"))
+    return like(_hard(as_tensor(x), check_nonnegative(t, "t")), x)
 
 
 def ternary_threshold(x, tau):
@@ -51,27 +70,28 @@ def ternary_threshold(x, tau):
 
     The lecture's "sgn activation": the projection onto the code set {0, ±τ}ⁿ.
 
+    Parameters
+    ----------
+    x : array or tensor of any shape (up to 3-D)
+    tau : float > 0
+
+    Returns
+    -------
+    array or tensor of ``x``'s shape, kind, dtype and device
+
     Raises
     ------
     ValueError
         If ``tau <= 0`` or ``x`` is not finite.
     """
     x = check_array(x, "x", ndim=(0, 1, 2, 3), shape_hint="(any shape)")
-    return _ternary(x, check_scalar(tau, "tau", low=0.0, low_open=True))
+    return like(_ternary(as_tensor(x), check_scalar(tau, "tau", low=0.0, low_open=True)), x)
 
 
-def _hard(x, t):
-    return x * (abs(x) > t)
-
-
-def _ternary(x, tau):
-    return tau * (x.sign() if is_torch(x) else np.sign(x)) * (abs(x) > tau / 2)
-
-
-#: The encoder nonlinearity thr_{τ/2} of each kind, on tensors (unvalidated, for speed).
+#: The encoder nonlinearity thr_{τ/2} of each kind, on tensors.
 _THRESHOLDS = {"hard": lambda v, tau: _hard(v, tau / 2),
                "ternary": _ternary,
-               "soft": lambda v, tau: v - v.clamp(-tau / 2, tau / 2)}
+               "soft": lambda v, tau: soft_threshold(v, tau / 2)}
 
 
 class ThresholdAutoencoder(AutoencoderBase):
@@ -92,7 +112,7 @@ class ThresholdAutoencoder(AutoencoderBase):
     tau : float > 0
         Code magnitude τ; the threshold is τ/2.
     threshold : {"hard", "ternary", "soft"}
-    seed : int or torch.Generator
+    seed : None, int or torch.Generator (CPU)
         Initialisation: Glorot uniform columns scaled to unit norm.
     device : str or torch.device, optional
 
@@ -107,32 +127,38 @@ class ThresholdAutoencoder(AutoencoderBase):
         On bad sizes, ``tau <= 0`` or an unknown threshold.
     """
 
-    def __init__(self, n_features, n_hidden, tau, *, threshold="hard", seed=0, device=None):
+    def __init__(self, n_features, n_hidden, tau, *, threshold="hard", seed=None, device=None):
         super().__init__()
         n_features = check_int(n_features, "n_features", low=1)
         n_hidden = check_int(n_hidden, "n_hidden", low=1)
         tau = check_scalar(tau, "tau", low=0.0, low_open=True)
         check_choice(threshold, "threshold", tuple(_THRESHOLDS))
         self.config = dict(n_features=n_features, n_hidden=n_hidden, tau=tau, threshold=threshold)
-        gen = check_torch_generator(seed, device="cpu")
-        self.weight = nn.Parameter(_unit_columns(_glorot(n_features, n_hidden, gen).data))
+        gen = model_generator(seed, "cpu")
+        self.weight = nn.Parameter(unit_columns(glorot_uniform(n_features, n_hidden, gen).data))
         self.to(device)
 
     @classmethod
     def from_dictionary(cls, W, tau, *, threshold="hard"):
         """A model whose ``weight`` is a copy of ``W`` of shape (n_features, n_hidden), with
-        ``W``'s dtype (float64 for a float64 array) and device."""
-        W = check_array(W, "W", shape_hint="(n_features, n_hidden)")
-        W = W.detach() if is_torch(W) else torch.from_numpy(np.ascontiguousarray(W))
-        model = cls(W.shape[0], W.shape[1], tau, threshold=threshold).to(W.device, W.dtype)
+        ``W``'s dtype (float64 for a float64 array) and device.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``W`` is not a finite 2-D array, or on a bad ``tau`` or threshold.
+        """
+        W = as_tensor(check_array(W, "W", shape_hint="(n_features, n_hidden)")).detach()
+        model = cls(W.shape[0], W.shape[1], tau, threshold=threshold, seed=0)
+        model.to(W.device, W.dtype)
         with torch.no_grad():
             model.weight.copy_(W)
         return model
 
-    def encode(self, x):
+    def encoder(self, x):
         return _THRESHOLDS[self.config["threshold"]](x @ self.weight, self.config["tau"])
 
-    def decode(self, z):
+    def decoder(self, z):
         return z @ self.weight.T                                       # (b, d)
 
 
@@ -140,36 +166,36 @@ def planted_ternary(W, n_samples, tau, noise, *, density=0.2, seed=None):
     r"""Draw ``x = W z + ε`` with ``z ∈ {0, ±τ}ⁿ`` and ``‖ε‖₂ = noise`` exactly.
 
     Each code entry is ±τ with probability ``density`` (sign fair), 0 otherwise; ε has a
-    uniformly random direction.
+    uniformly random direction. Drawn in float64 with numpy's generator.
 
     Parameters
     ----------
-    W : array of shape (n_features, n_hidden)
+    W : array or tensor of shape (n_features, n_hidden)
     n_samples : int >= 1
     tau : float > 0
     noise : float >= 0, or array of shape (n_samples,)
         Noise norm of each sample.
     density : float in [0, 1]
-    seed : int, numpy Generator or None
+    seed : None, int or numpy.random.Generator
 
     Returns
     -------
     X : array of shape (n_samples, n_features)
     Z : array of shape (n_samples, n_hidden)
     E : array of shape (n_samples, n_features)
-        Numpy float64 arrays (``W`` is used as float64).
+        Of ``W``'s kind, float dtype and device.
 
     Raises
     ------
     ValueError
         On bad shapes or out-of-range settings.
     """
-    W = check_array(W, "W", shape_hint="(n_features, n_hidden)")
-    W = W.detach().cpu().double().numpy() if is_torch(W) else np.asarray(W, dtype=np.float64)
+    W_in = check_array(W, "W", shape_hint="(n_features, n_hidden)")
+    W = to_numpy(W_in, np.float64)
     n_samples = check_int(n_samples, "n_samples", low=1)
     tau = check_scalar(tau, "tau", low=0.0, low_open=True)
     density = check_scalar(density, "density", low=0.0, high=1.0)
-    noise = np.broadcast_to(np.asarray(noise, dtype=np.float64), (n_samples,))
+    noise = np.broadcast_to(to_numpy(noise, np.float64), (n_samples,))
     if not np.all(np.isfinite(noise)) or np.any(noise < 0):
         raise ValueError(f"noise must be finite and >= 0, got {noise.min()} .. {noise.max()}")
     rng = check_generator(seed)
@@ -177,7 +203,7 @@ def planted_ternary(W, n_samples, tau, noise, *, density=0.2, seed=None):
     Z = tau * active * rng.choice([-1.0, 1.0], size=active.shape)       # (n, k)
     E = rng.standard_normal((n_samples, W.shape[0]))                     # (n, d)
     E *= (noise / np.maximum(np.linalg.norm(E, axis=1), 1e-300))[:, None]
-    return Z @ W.T + E, Z, E
+    return like(Z @ W.T + E, W_in), like(Z, W_in), like(E, W_in)
 
 
 # ---------------------------------------------------------------------------------------
@@ -200,7 +226,7 @@ class SparseAutoencoder(AutoencoderBase):
     activation : {"relu", "softplus", "tanh", "sigmoid", "linear"}
     tied : bool
         Use the dictionary as the encoder weight, :math:`W = D`.
-    seed : int or torch.Generator
+    seed : None, int or torch.Generator (CPU)
     device : str or torch.device, optional
 
     Raises
@@ -209,7 +235,7 @@ class SparseAutoencoder(AutoencoderBase):
         On bad sizes, ``lam < 0`` or an unknown activation.
     """
 
-    def __init__(self, n_features, n_atoms, lam, *, activation="relu", tied=False, seed=0,
+    def __init__(self, n_features, n_atoms, lam, *, activation="relu", tied=False, seed=None,
                  device=None):
         super().__init__()
         n_features = check_int(n_features, "n_features", low=1)
@@ -218,27 +244,29 @@ class SparseAutoencoder(AutoencoderBase):
         check_choice(activation, "activation", tuple(ACTIVATIONS))
         self.config = dict(n_features=n_features, n_atoms=n_atoms, lam=lam,
                            activation=activation, tied=bool(tied))
-        gen = check_torch_generator(seed, device="cpu")
-        self.V = _glorot(n_features, n_atoms, gen)                 # D = V / ‖V‖ per column
-        self._encoder = None if tied else _glorot(n_features, n_atoms, gen)
+        gen = model_generator(seed, "cpu")
+        self.V = glorot_uniform(n_features, n_atoms, gen)            # D = V / ‖V‖ per column
+        self._encoder = None if tied else glorot_uniform(n_features, n_atoms, gen)
         self.bias = nn.Parameter(torch.zeros(n_atoms))
         self.to(device)
 
     @property
     def dictionary(self):
         """D of shape (n_features, n_atoms), unit-norm columns."""
-        return _unit_columns(self.V)
+        return unit_columns(self.V)
 
-    def encode(self, x):
+    def encoder(self, x):
         W = self.dictionary if self._encoder is None else self._encoder
         return ACTIVATIONS[self.config["activation"]](x @ W + self.bias)   # (b, k)
 
-    def decode(self, z):
+    def decoder(self, z):
         return z @ self.dictionary.T                                        # (b, d)
 
-    def training_loss(self, x, *, generator=None):
-        z = self.encode(x)
-        return (0.5 * (self.decode(z) - x).pow(2).sum(1).mean()
+    def training_loss(self, x, *, seed=None):
+        """mean_x ½‖x − D z(x)‖² + λ‖z(x)‖₁ over the batch ``x`` (b, n_features); ``seed`` is
+        unused (the loss is deterministic)."""
+        z = self.encoder(x)                                                 # (b, k)
+        return (0.5 * (self.decoder(z) - x).pow(2).sum(1).mean()
                 + self.config["lam"] * z.abs().sum(1).mean())
 
 
@@ -258,7 +286,7 @@ class PSD(AutoencoderBase):
     :math:`[x;\ \sqrt\alpha F(x)] \approx [D;\ \sqrt\alpha I]\, z`, warm-started at F(x); then
     one gradient step moves D toward the codes and F toward predicting them (the gain g is
     learned through log g, so it stays positive and finds the codes' scale quickly). At test time
-    :meth:`encode` is the predictor F alone: one matrix product instead of an iterative solver.
+    the encoder is the predictor F alone: one matrix product instead of an iterative solver.
 
     Parameters
     ----------
@@ -270,7 +298,7 @@ class PSD(AutoencoderBase):
         FISTA iterations per batch (at most).
     tol : float >= 0
         FISTA tolerance for the codes (see :func:`reprcourse.fista`).
-    seed : int or torch.Generator
+    seed : None, int or torch.Generator (CPU)
     device : str or torch.device, optional
 
     Raises
@@ -279,7 +307,7 @@ class PSD(AutoencoderBase):
         On bad sizes or out-of-range weights.
     """
 
-    def __init__(self, n_features, n_atoms, lam, *, alpha=1.0, n_iter=100, tol=1e-3, seed=0,
+    def __init__(self, n_features, n_atoms, lam, *, alpha=1.0, n_iter=100, tol=1e-3, seed=None,
                  device=None):
         super().__init__()
         n_features = check_int(n_features, "n_features", low=1)
@@ -289,9 +317,9 @@ class PSD(AutoencoderBase):
                            alpha=check_nonnegative(alpha, "alpha"),
                            n_iter=check_int(n_iter, "n_iter", low=1),
                            tol=check_nonnegative(tol, "tol"))
-        gen = check_torch_generator(seed, device="cpu")
-        self.V = _glorot(n_features, n_atoms, gen)                 # D = V / ‖V‖ per column
-        self.weight = _glorot(n_features, n_atoms, gen)
+        gen = model_generator(seed, "cpu")
+        self.V = glorot_uniform(n_features, n_atoms, gen)            # D = V / ‖V‖ per column
+        self.weight = glorot_uniform(n_features, n_atoms, gen)
         self.bias = nn.Parameter(torch.zeros(n_atoms))
         self.log_gain = nn.Parameter(torch.zeros(n_atoms))         # g = exp(log_gain) > 0
         self.to(device)
@@ -299,29 +327,32 @@ class PSD(AutoencoderBase):
     @property
     def dictionary(self):
         """D of shape (n_features, n_atoms), unit-norm columns."""
-        return _unit_columns(self.V)
+        return unit_columns(self.V)
 
-    def encode(self, x):
+    def encoder(self, x):
         gain = self.log_gain.exp()                                         # (k,)
         return gain * torch.tanh(x @ self.weight + self.bias)              # F(x): (b, k)
 
-    def decode(self, z):
+    def decoder(self, z):
         return z @ self.dictionary.T                                       # (b, d)
 
     def optimal_codes(self, x, f=None):
-        """argmin_z ½‖x − Dz‖² + λ‖z‖₁ + (α/2)‖z − F(x)‖² for a batch x (no gradients)."""
+        """argmin_z ½‖x − Dz‖² + λ‖z‖₁ + (α/2)‖z − F(x)‖² for a batch ``x`` (b, n_features),
+        a tensor (no gradients); ``f`` is F(x) if already computed."""
         with torch.no_grad():
             D = self.dictionary                                            # (d, k)
-            f = self.encode(x) if f is None else f.detach()                # (b, k)
+            f = self.encoder(x) if f is None else f.detach()               # (b, k)
             root = self.config["alpha"] ** 0.5
             eye = torch.eye(D.shape[1], dtype=D.dtype, device=D.device)
             return fista(torch.cat([x, root * f], 1), torch.cat([D, root * eye], 0),
                          self.config["lam"], H0=f, n_iter=self.config["n_iter"],
                          tol=self.config["tol"])
 
-    def training_loss(self, x, *, generator=None):
-        f = self.encode(x)                                                 # (b, k)
+    def training_loss(self, x, *, seed=None):
+        """PSD's objective on the batch ``x`` (b, n_features) at the optimal codes, held fixed
+        (envelope theorem); ``seed`` is unused."""
+        f = self.encoder(x)                                                # (b, k)
         z = self.optimal_codes(x, f)                                       # (b, k), fixed
         lam, alpha = self.config["lam"], self.config["alpha"]
-        return (0.5 * (self.decode(z) - x).pow(2).sum(1).mean() + lam * z.abs().sum(1).mean()
+        return (0.5 * (self.decoder(z) - x).pow(2).sum(1).mean() + lam * z.abs().sum(1).mean()
                 + 0.5 * alpha * (z - f).pow(2).sum(1).mean())

@@ -1,10 +1,7 @@
-"""Tests of reprcourse.vae and reprcourse.linear_gaussian: the KL, the ELBO and the IWAE bound
+"""Tests of reprcourse.models.vae and .linear_gaussian: the KL, the ELBO and the IWAE bound
 against closed forms, torch.distributions, scipy and scikit-learn; the bound checked exactly
-on probabilistic PCA; reparameterisation gradients; training; bad input; the chapter figures."""
+on probabilistic PCA; reparameterisation gradients; training; the array contract; bad input."""
 
-import re
-
-import matplotlib
 import numpy as np
 import pytest
 import torch
@@ -14,13 +11,10 @@ from scipy.stats import multivariate_normal
 from sklearn.decomposition import PCA
 from torch import distributions as td
 
-from reprcourse.autoencoders import train
-from reprcourse.linear_gaussian import (bound_report, linear_gaussian_elbo,
-                                        linear_gaussian_params, posterior_kl, ppca_fit,
-                                        ppca_log_likelihood, ppca_posterior)
-from reprcourse.vae import VAE, elbo, gaussian_kl, iwae_bound
+from reprcourse.models import (VAE, bound_report, elbo, gaussian_kl, iwae_bound,
+                               linear_gaussian_elbo, linear_gaussian_params, posterior_kl,
+                               ppca_fit, ppca_log_likelihood, ppca_posterior, train)
 
-matplotlib.use("Agg")
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 
@@ -43,7 +37,7 @@ def linear_vae(W, b, sigma, *, A=None, c=None, logvar=None):
     """A float64 linear-Gaussian VAE with decoder (W, b, σ) and encoder mean A x + c,
     constant log-variance ``logvar``."""
     d, k = W.shape
-    model = VAE(d, k, hidden=(), likelihood="gaussian").double()
+    model = VAE(d, k, hidden=(), likelihood="gaussian", seed=0).double()
     enc, dec = model.encoder[0], model.decoder[0]
     with torch.no_grad():
         dec.weight.copy_(torch.as_tensor(W))
@@ -84,6 +78,8 @@ def test_gaussian_kl_matches_torch_distributions(batch, k, seed):
                                                                        dtype=torch.float32))
     assert isinstance(t, torch.Tensor) and t.dtype == torch.float32
     np.testing.assert_allclose(t.numpy(), ref, rtol=1e-4, atol=1e-5)
+    f32 = gaussian_kl(mu.astype(np.float32), logvar.astype(np.float32))
+    assert isinstance(f32, np.ndarray) and f32.dtype == np.float32
 
 
 def test_gaussian_kl_is_zero_only_at_the_prior():
@@ -115,23 +111,31 @@ def test_gaussian_kl_rejects_mixed_backends():
 @pytest.mark.parametrize("hidden", [(), 16, (16, 8)])
 def test_vae_shapes_and_kinds(likelihood, hidden):
     n, d, k = 7, 12, 3
-    model = VAE(d, k, hidden=hidden, likelihood=likelihood)
-    x = torch.rand(n, d)
+    model = VAE(d, k, hidden=hidden, likelihood=likelihood, seed=0)
+    x = torch.rand(n, d, generator=torch.Generator().manual_seed(0))
     mu, logvar = model.encode(x)
     assert mu.shape == logvar.shape == (n, k)
-    h = model.reparameterize(mu, logvar, generator=torch.Generator().manual_seed(0))
+    h = model.reparameterize(mu, logvar, seed=torch.Generator().manual_seed(0))
     assert h.shape == (n, k) and model.decode(h).shape == (n, d) and model(x).shape == (n, d)
     assert model.log_likelihood(x, h.expand(4, n, k)).shape == (4, n)
     assert model.sample(5, seed=0).shape == (5, d)
     for f in (elbo, iwae_bound):
         out = f(model, x, 3, seed=0)
         assert isinstance(out, torch.Tensor) and out.shape == (n,)
-        out = f(model, x.double().numpy(), 3, seed=0)
-        assert isinstance(out, np.ndarray) and out.shape == (n,) and out.dtype == np.float64
-    mu_np, _ = model.encode(x.numpy())
-    assert isinstance(mu_np, np.ndarray) and mu_np.dtype == np.float64
-    np.testing.assert_allclose(mu_np, mu.detach().numpy(), rtol=1e-6)
-    assert isinstance(model.decode(mu_np), np.ndarray)
+        for dtype in (np.float64, np.float32):          # numpy in: numpy of the same dtype
+            out = f(model, x.numpy().astype(dtype), 3, seed=0)
+            assert isinstance(out, np.ndarray) and out.shape == (n,) and out.dtype == dtype
+        out = f(model, x.double(), 3, seed=0)           # torch in: torch of the same dtype
+        assert out.dtype == torch.float64
+    for dtype in (np.float64, np.float32):
+        mu_np, _ = model.encode(x.numpy().astype(dtype))
+        assert isinstance(mu_np, np.ndarray) and mu_np.dtype == dtype
+        np.testing.assert_allclose(mu_np, mu.detach().numpy(), rtol=1e-6)
+        decoded = model.decode(mu_np)
+        assert isinstance(decoded, np.ndarray) and decoded.dtype == dtype
+        assert model(x.numpy().astype(dtype)).dtype == dtype
+    assert model.encode(x.double())[0].dtype == torch.float64
+    assert model.encode(x)[0].requires_grad and model(x).requires_grad
     if likelihood == "bernoulli":
         assert 0 <= model.decode(h).min() and model.decode(h).max() <= 1
 
@@ -145,11 +149,13 @@ def test_vae_init_is_seeded_and_leaves_global_rng_alone():
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     c = VAE(5, 2, hidden=4, seed=4)
     assert not torch.equal(a.encoder[0].weight, c.encoder[0].weight)
+    g = VAE(5, 2, hidden=4, seed=torch.Generator().manual_seed(3))   # a generator = its seed
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), g.parameters()))
 
 
 def test_bernoulli_log_likelihood_is_minus_binary_cross_entropy():
     """log p(x | h) = Σ log Bernoulli(x_j; sigmoid(logit_j)) = −BCE(x, decode(h))."""
-    model = VAE(10, 2, hidden=8)
+    model = VAE(10, 2, hidden=8, seed=0)
     h = torch.randn(6, 2)
     x = (torch.rand(6, 10) > 0.5).float()
     logits = model.decoder(h)
@@ -160,7 +166,7 @@ def test_bernoulli_log_likelihood_is_minus_binary_cross_entropy():
 
 
 def test_gaussian_log_likelihood_keeps_its_constants():
-    model = VAE(10, 2, hidden=8, likelihood="gaussian")
+    model = VAE(10, 2, hidden=8, likelihood="gaussian", seed=0)
     with torch.no_grad():
         model.log_sigma.fill_(-0.7)
     h, x = torch.randn(6, 2), torch.randn(6, 10)
@@ -168,26 +174,27 @@ def test_gaussian_log_likelihood_keeps_its_constants():
     torch.testing.assert_close(model.log_likelihood(x, h), ref)
 
 
-def test_reparameterization_gradients_gradcheck():
-    """h = μ + exp(½ logvar) ε is differentiable in (μ, logvar) with a fixed ε."""
-    model = VAE(4, 3, hidden=())
-    mu = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
-    logvar = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
-
-    def sample(m, lv):                    # the same ε on every call: a fresh seeded generator
-        return model.reparameterize(m, lv, generator=torch.Generator().manual_seed(0))
-
-    assert torch.autograd.gradcheck(sample, (mu, logvar))
-    assert torch.autograd.gradgradcheck(sample, (mu, logvar))
+def test_reparameterization_is_seeded_and_has_the_stated_gradients():
+    """∂h/∂μ = 1 and ∂h/∂logvar = ½ σ ε, with ε = (h − μ)/σ the noise drawn from the seed."""
+    model = VAE(4, 3, hidden=(), seed=0)
+    gen = torch.Generator().manual_seed(1)
+    mu = torch.randn(5, 3, dtype=torch.float64, generator=gen).requires_grad_()
+    logvar = torch.randn(5, 3, dtype=torch.float64, generator=gen).requires_grad_()
+    h = model.reparameterize(mu, logvar, seed=7)
+    torch.testing.assert_close(h, model.reparameterize(mu, logvar, seed=7))
+    h.sum().backward()
+    sigma = (0.5 * logvar).exp().detach()
+    eps = (h.detach() - mu.detach()) / sigma
+    torch.testing.assert_close(mu.grad, torch.ones_like(mu))
+    torch.testing.assert_close(logvar.grad, 0.5 * sigma * eps)
 
 
 def test_reparameterization_gives_unbiased_gradients():
     """d/dμ E[h²] = 2μ and d/dlogvar E[h²] = σ² for h ~ N(μ, σ²), by Monte Carlo."""
-    model = VAE(4, 1, hidden=())
+    model = VAE(4, 1, hidden=(), seed=0)
     mu = torch.tensor([[0.7]], dtype=torch.float64, requires_grad=True)
     logvar = torch.tensor([[-0.4]], dtype=torch.float64, requires_grad=True)
-    h = model.reparameterize(mu.expand(200_000, 1), logvar.expand(200_000, 1),
-                             generator=torch.Generator().manual_seed(0))
+    h = model.reparameterize(mu.expand(200_000, 1), logvar.expand(200_000, 1), seed=0)
     assert abs(h.mean().item() - 0.7) < 0.01 and abs(h.var().item() - np.exp(-0.4)) < 0.01
     h.pow(2).mean().backward()
     assert abs(mu.grad.item() - 1.4) < 0.01
@@ -195,7 +202,7 @@ def test_reparameterization_gives_unbiased_gradients():
 
 
 def test_elbo_is_seeded_and_averages_samples():
-    model = VAE(6, 2, hidden=5)
+    model = VAE(6, 2, hidden=5, seed=0)
     x = np.random.default_rng(0).uniform(size=(4, 6))
     np.testing.assert_array_equal(elbo(model, x, 5, seed=1), elbo(model, x, 5, seed=1))
     assert not np.array_equal(elbo(model, x, 5, seed=1), elbo(model, x, 5, seed=2))
@@ -204,9 +211,9 @@ def test_elbo_is_seeded_and_averages_samples():
 
 
 def test_training_loss_is_mean_negative_elbo():
-    model = VAE(6, 2, hidden=5)
-    x = torch.rand(8, 6)
-    loss = model.training_loss(x, generator=torch.Generator().manual_seed(3))
+    model = VAE(6, 2, hidden=5, seed=0)
+    x = torch.rand(8, 6, generator=torch.Generator().manual_seed(0))
+    loss = model.training_loss(x, seed=torch.Generator().manual_seed(3))
     ref = -elbo(model, x, 1, seed=torch.Generator().manual_seed(3)).mean()
     torch.testing.assert_close(loss, ref)
 
@@ -226,10 +233,16 @@ def test_train_is_deterministic_and_improves_the_elbo():
 
 
 def test_train_accepts_a_float64_model():
-    model = VAE(5, 2, hidden=(), likelihood="gaussian").double()
-    history = train(model, np.random.default_rng(0).normal(size=(30, 5)), epochs=2,
-                    batch_size=10, progress=False)
-    assert len(history) == 2 and np.all(np.isfinite(history))
+    model = VAE(5, 2, hidden=(), likelihood="gaussian", seed=0).double()
+    X = np.random.default_rng(0).normal(size=(30, 5))
+    history = train(model, X, epochs=20, batch_size=10, lr=1e-2, seed=0, progress=False)
+    assert len(history) == 20 and np.all(np.isfinite(history)) and history[-1] < history[0]
+    assert all(p.dtype == torch.float64 for p in model.parameters())
+    W, b, sigma = linear_gaussian_params(model)                   # float64 through and through
+    mu, logvar = model.encode(X)
+    np.testing.assert_allclose(elbo(model, X, 2000, seed=0).mean(),
+                               linear_gaussian_elbo(X, W, b, sigma, mu, logvar=logvar).mean(),
+                               rtol=2e-2)
 
 
 @pytest.mark.parametrize("kwargs, err, match", [
@@ -246,9 +259,13 @@ def test_vae_rejects_bad_settings(kwargs, err, match):
 
 @pytest.mark.parametrize("f", [elbo, iwae_bound])
 def test_bounds_reject_bad_input(f):
-    model = VAE(6, 2, hidden=4)
+    model = VAE(6, 2, hidden=4, seed=0)
     good = np.full((3, 6), 0.5)
-    with pytest.raises(ValueError, match="x has 5 columns but the model expects 6"):
+    with pytest.raises(ValueError, match="x has 5 columns but VAE expects 6"):
+        f(model, torch.full((3, 5), 0.5))
+    with pytest.raises(ValueError, match="x contains NaN or inf"):
+        f(model, torch.full((3, 6), np.nan))
+    with pytest.raises(ValueError, match="x has 5 columns but VAE expects 6"):
         f(model, good[:, :5])
     with pytest.raises(ValueError, match="x contains NaN or inf"):
         f(model, np.where(np.eye(3, 6) > 0, np.nan, 0.5))
@@ -258,12 +275,16 @@ def test_bounds_reject_bad_input(f):
         f(model, good, 0)
     with pytest.raises(ValueError, match="x must be 2-D"):
         f(model, good[0])
-    with pytest.raises(TypeError, match="model must be a reprcourse.vae.VAE"):
+    with pytest.raises(TypeError, match="model must be a reprcourse VAE"):
         f(torch.nn.Linear(6, 6), good)
     with pytest.raises(TypeError, match="seed must be None, an int or a torch.Generator"):
         f(model, good, seed=1.5)
-    with pytest.raises(ValueError, match="h has 3 columns but the model expects 2"):
+    with pytest.raises(ValueError, match="h has 3 columns but VAE expects 2"):
         model.decode(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="h has 3 columns but VAE expects 2"):
+        model.decode(torch.zeros(1, 3))
+    with pytest.raises(ValueError, match="x has 5 columns but VAE expects 6"):
+        model.encode(torch.zeros(1, 5))
 
 
 # ------------------------------------------------------------------ linear-Gaussian exact
@@ -426,6 +447,12 @@ def test_linear_gaussian_torch_in_torch_out():
     np.testing.assert_allclose(out.numpy(), ppca_log_likelihood(X, W, b, sigma), rtol=1e-10)
     Wf, bf, sf = ppca_fit(Xt, 2)
     assert isinstance(Wf, torch.Tensor) and isinstance(sf, float)
+    X32, W32, b32 = (a.astype(np.float32) for a in (X, W, b))     # float32 in, float32 out
+    assert ppca_log_likelihood(X32, W32, b32, sigma).dtype == np.float32
+    mean32, cov32 = ppca_posterior(X32, W32, b32, sigma)
+    assert mean32.dtype == cov32.dtype == np.float32
+    np.testing.assert_allclose(mean32, ppca_posterior(X, W, b, sigma)[0], rtol=1e-4, atol=1e-5)
+    assert ppca_fit(X32, 2)[0].dtype == np.float32
 
 
 def test_linear_gaussian_rejects_bad_input():
@@ -459,47 +486,8 @@ def test_linear_gaussian_rejects_bad_input():
         ppca_fit(np.outer(np.arange(6.0), np.ones(3)), 1)
     with pytest.raises(ValueError, match="must be linear-Gaussian"):
         linear_gaussian_params(VAE(5, 2, hidden=3, likelihood="gaussian"))
-    with pytest.raises(TypeError, match="model must be a reprcourse.vae.VAE"):
+    with pytest.raises(TypeError, match="model must be a reprcourse VAE"):
         linear_gaussian_params(torch.nn.Linear(2, 2))
-
-
-# ------------------------------------------------------------------ figures and widget
-def test_chapter_figures_draw():
-    from reprcourse.plotting import plot_bound_check, plot_latent_map, plot_vae_rows
-
-    e = np.arange(1.0, 6.0)
-    fig = plot_bound_check(e, -12 - 1 / e, -12 + 0 * e, 1 / e, 0.5 / e, ml_log_lik=-11.5,
-                           train_elbo=-12 - 1.1 / e)
-    assert len(fig.axes) == 3 and fig.axes[1].get_yscale() == "log"
-    fig = plot_vae_rows({"data": np.random.default_rng(0).uniform(size=(12, 16)),
-                         "samples": np.zeros((12, 16))}, shape=(4, 4), n_cols=6)
-    assert len(fig.axes) == 2
-    ax = plot_latent_map(np.random.default_rng(0).normal(size=(30, 2)), np.arange(30) % 10)
-    assert len(ax.collections) == 10
-    with pytest.raises(ValueError, match="codes must be \\(n, 2\\)"):
-        plot_latent_map(np.zeros((5, 3)), np.zeros(5))
-    matplotlib.pyplot.close("all")
-
-
-def test_latent_walk_widget_live_and_static():
-    from reprcourse.widgets import latent_walk_widget
-
-    model = VAE(16, 2, hidden=8)
-    codes = np.random.default_rng(0).normal(size=(200, 2))
-    labels = np.arange(200) % 10
-    w = latent_walk_widget(model, codes, labels, grid=[-1.0, 0.0, 1.0], mode="live")
-    for v1, v2 in [(-1.0, 1.0), (1.0, 0.0), (0.0, -1.0)]:
-        w.kwargs_widgets[0].value, w.kwargs_widgets[1].value = v1, v2
-        image = w.result.axes[-1].images[0].get_array()
-        np.testing.assert_allclose(image.ravel(), model.decode(np.array([[v1, v2]]))[0],
-                                   rtol=1e-6)
-    html = latent_walk_widget(model, codes, labels, grid=[-1.0, 1.0], mode="static").data
-    assert len(set(re.findall(r"data:image/png;base64,[A-Za-z0-9+/=]+", html))) == 4
-    with pytest.raises(ValueError, match="n_latent=2"):
-        latent_walk_widget(VAE(16, 3, hidden=8), codes, labels)
-    with pytest.raises(ValueError, match="at most 144 frames"):
-        latent_walk_widget(model, codes, labels, grid=np.linspace(-2, 2, 13))
-    matplotlib.pyplot.close("all")
 
 
 # ------------------------------------------------------------------ device
@@ -513,5 +501,5 @@ def test_vae_trains_and_evaluates_on_cuda():
     assert out.device.type == "cuda" and out.shape == (64,)
     assert isinstance(iwae_bound(model, X, 4, seed=0), np.ndarray)
     assert model.sample(3, seed=0).device.type == "cuda"
-    with pytest.raises(ValueError, match="generator on cpu but the model is on cuda"):
+    with pytest.raises(ValueError, match="generator on cpu but must draw on cuda"):
         elbo(model, X, seed=torch.Generator())

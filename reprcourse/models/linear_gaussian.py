@@ -18,7 +18,8 @@ Everything a VAE can only estimate is here in closed form, so the bound can be c
 so ELBO = log p(x) exactly when q is the posterior. A linear encoder q(h | x) = N(A x + c, S)
 with a full covariance S can always represent it. A diagonal S (the usual VAE encoder) can
 only when σ² M⁻¹ is diagonal, i.e. when the columns of W are orthogonal; otherwise the best
-diagonal q leaves a gap. Numpy in gives numpy float64 out; torch in gives torch out.
+diagonal q leaves a gap. Numpy input is computed in float64 and returned as numpy of the
+input's float dtype; torch input is computed and returned in its own dtype, on its device.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ import math
 import numpy as np
 import torch
 
-from ._validation import (check_array, check_int, check_matching_features, check_same_backend,
-                          check_scalar, is_torch)
+from .._torch import as_tensor, common_dtype, like, to_numpy
+from .._validation import (check_array, check_int, check_matching_features,
+                           check_same_backend, check_scalar, is_torch)
 from .vae import VAE
 
 __all__ = ["ppca_log_likelihood", "ppca_posterior", "ppca_fit", "linear_gaussian_elbo",
@@ -38,8 +40,14 @@ __all__ = ["ppca_log_likelihood", "ppca_posterior", "ppca_fit", "linear_gaussian
 LOG_2PI = math.log(2 * math.pi)
 
 
+def _compute_dtype(*arrays):
+    """float64 for numpy input; the common float dtype of torch input."""
+    return common_dtype(*arrays) if is_torch(arrays[0]) else torch.float64
+
+
 def _model(X, W, b, sigma):
-    """Validate (X, W, b, σ); return torch versions, σ as a float, and whether input was numpy."""
+    """Validate (X, W, b, σ); return X as validated (the output template), torch versions
+    of X, W, b in one dtype, and σ as a float."""
     X = check_array(X, "X")
     W = check_array(W, "W", shape_hint="(n_features, n_latent)")
     b = check_array(b, "b", ndim=1, shape_hint="(n_features,)")
@@ -48,14 +56,8 @@ def _model(X, W, b, sigma):
     if b.shape[0] != X.shape[1]:
         raise ValueError(f"b has {b.shape[0]} entries but X has {X.shape[1]} features")
     sigma = check_scalar(sigma, "sigma", low=0.0, low_open=True)
-    numpy_in = not is_torch(X)
-    if numpy_in:
-        X, W, b = (torch.from_numpy(np.array(a, dtype=np.float64)) for a in (X, W, b))
-    return X, W, b, sigma, numpy_in
-
-
-def _out(t, numpy_in):
-    return t.numpy() if numpy_in else t
+    dtype = _compute_dtype(X, W, b)
+    return (X, *(as_tensor(a, dtype=dtype) for a in (X, W, b)), sigma)
 
 
 def _precision_factor(W, sigma):
@@ -97,14 +99,14 @@ def ppca_log_likelihood(X, W, b, sigma):
     TypeError
         If numpy and torch are mixed.
     """
-    X, W, b, sigma, numpy_in = _model(X, W, b, sigma)
+    like_X, X, W, b, sigma = _model(X, W, b, sigma)
     d, k = W.shape
     L = _precision_factor(W, sigma)
     r = X - b                                                         # (n, d)
     z = torch.linalg.solve_triangular(L, W.T @ r.T, upper=False)      # (k, n)
     quad = (r.pow(2).sum(1) - z.pow(2).sum(0)) / sigma ** 2           # (n,)
     logdet = (d - k) * math.log(sigma ** 2) + 2 * torch.log(torch.diagonal(L)).sum()
-    return _out(-0.5 * (d * LOG_2PI + logdet + quad), numpy_in)
+    return like(-0.5 * (d * LOG_2PI + logdet + quad), like_X)
 
 
 def ppca_posterior(X, W, b, sigma):
@@ -126,9 +128,9 @@ def ppca_posterior(X, W, b, sigma):
     ValueError, TypeError
         As :func:`ppca_log_likelihood`.
     """
-    X, W, b, sigma, numpy_in = _model(X, W, b, sigma)
+    like_X, X, W, b, sigma = _model(X, W, b, sigma)
     mean, cov, _ = _posterior(X, W, b, sigma)
-    return _out(mean, numpy_in), _out(cov, numpy_in)
+    return like(mean, like_X), like(cov, like_X)
 
 
 def ppca_fit(X, n_latent):
@@ -156,8 +158,7 @@ def ppca_fit(X, n_latent):
     """
     X = check_array(X, "X")
     k = check_int(n_latent, "n_latent", low=1, high=X.shape[1] - 1)
-    numpy_in = not is_torch(X)
-    Xt = torch.from_numpy(np.asarray(X, dtype=np.float64)) if numpy_in else X
+    Xt = as_tensor(X, dtype=_compute_dtype(X))                              # (n, d)
     b = Xt.mean(0)
     evals, evecs = torch.linalg.eigh((Xt - b).T @ (Xt - b) / Xt.shape[0])   # ascending
     evals, evecs = evals.flip(0), evecs.flip(1)
@@ -166,10 +167,10 @@ def ppca_fit(X, n_latent):
         raise ValueError(f"X has no variance outside its top {k} principal directions; the "
                          f"noise level sigma would be 0 and the likelihood unbounded")
     W = evecs[:, :k] * (evals[:k] - sigma2).clamp_min(0).sqrt()
-    return _out(W, numpy_in), _out(b, numpy_in), math.sqrt(sigma2)
+    return like(W, X), like(b, X), math.sqrt(sigma2)
 
 
-def _q(mu, logvar, cov, n, k, like):
+def _q(mu, logvar, cov, n, k, X):
     """Validate the Gaussian q(h | x) = N(mu, S); return mu (n, k) and S (n, k, k) or (k, k)."""
     mu = check_array(mu, "mu", shape_hint="(n_samples, n_latent)")
     if (logvar is None) == (cov is None):
@@ -178,7 +179,7 @@ def _q(mu, logvar, cov, n, k, like):
                     ndim=2 if cov is None else (2, 3),
                     shape_hint="(n_samples, n_latent)" if cov is None else
                     "(n_latent, n_latent) or (n_samples, n_latent, n_latent)")
-    check_same_backend(X=like, mu=mu, **{"logvar" if cov is None else "cov": S})
+    check_same_backend(X=X, mu=mu, **{"logvar" if cov is None else "cov": S})
     if tuple(mu.shape) != (n, k):
         raise ValueError(f"mu has shape {tuple(mu.shape)} but X and W give (n, n_latent) = "
                          f"{(n, k)}")
@@ -186,8 +187,8 @@ def _q(mu, logvar, cov, n, k, like):
     if tuple(S.shape) not in want:
         name = "logvar" if cov is None else "cov"
         raise ValueError(f"{name} has shape {tuple(S.shape)}; expected one of {want}")
-    if not is_torch(mu):
-        mu, S = (torch.from_numpy(np.array(a, dtype=np.float64)) for a in (mu, S))
+    dtype = _compute_dtype(mu, S)
+    mu, S = as_tensor(mu, dtype=dtype), as_tensor(S, dtype=dtype)
     if cov is None:
         return mu, torch.diag_embed(S.exp())
     if not torch.allclose(S, S.transpose(-1, -2), rtol=1e-6, atol=1e-10):
@@ -228,17 +229,16 @@ def linear_gaussian_elbo(X, W, b, sigma, mu, *, logvar=None, cov=None):
     TypeError
         If numpy and torch are mixed.
     """
-    like = X
-    X, W, b, sigma, numpy_in = _model(X, W, b, sigma)
+    like_X, X, W, b, sigma = _model(X, W, b, sigma)
     (n, d), k = X.shape, W.shape[1]
-    m, S = _q(mu, logvar, cov, n, k, like)
+    m, S = _q(mu, logvar, cov, n, k, like_X)
     m, S = m.to(X), S.to(X)
     resid = (X - b - m @ W.T).pow(2).sum(1)                           # (n,)
     trace_wsw = (S * (W.T @ W)).sum((-2, -1))                         # () or (n,)
     recon = -0.5 * (d * math.log(2 * math.pi * sigma ** 2) + (resid + trace_wsw) / sigma ** 2)
     kl = 0.5 * (torch.diagonal(S, dim1=-2, dim2=-1).sum(-1) + m.pow(2).sum(1) - k
                 - torch.logdet(S))
-    return _out(recon - kl, numpy_in)
+    return like(recon - kl, like_X)
 
 
 def posterior_kl(X, W, b, sigma, mu, *, logvar=None, cov=None):
@@ -264,10 +264,9 @@ def posterior_kl(X, W, b, sigma, mu, *, logvar=None, cov=None):
     ValueError, TypeError
         As :func:`linear_gaussian_elbo`.
     """
-    like = X
-    X, W, b, sigma, numpy_in = _model(X, W, b, sigma)
+    like_X, X, W, b, sigma = _model(X, W, b, sigma)
     n, k = X.shape[0], W.shape[1]
-    m, S = _q(mu, logvar, cov, n, k, like)
+    m, S = _q(mu, logvar, cov, n, k, like_X)
     m, S = m.to(X), S.to(X)
     m_p, _, L = _posterior(X, W, b, sigma)
     prec = (L @ L.T) / sigma ** 2                                     # S_p⁻¹ (k, k)
@@ -275,11 +274,11 @@ def posterior_kl(X, W, b, sigma, mu, *, logvar=None, cov=None):
     logdet_sp = k * math.log(sigma ** 2) - 2 * torch.log(torch.diagonal(L)).sum()
     kl = 0.5 * ((prec * S).sum((-2, -1)) + ((diff @ prec) * diff).sum(1) - k
                 + logdet_sp - torch.logdet(S))
-    return _out(kl, numpy_in)
+    return like(kl, like_X)
 
 
 def linear_gaussian_params(model):
-    """The pPCA parameters (W, b, σ) of a linear Gaussian :class:`~reprcourse.vae.VAE`.
+    """The pPCA parameters (W, b, σ) of a linear Gaussian :class:`~reprcourse.models.VAE`.
 
     Parameters
     ----------
@@ -300,12 +299,12 @@ def linear_gaussian_params(model):
         If it is not linear with a Gaussian likelihood.
     """
     if not isinstance(model, VAE):
-        raise TypeError(f"model must be a reprcourse.vae.VAE, got {type(model).__name__}")
+        raise TypeError(f"model must be a reprcourse VAE, got {type(model).__name__}")
     if model.hidden or model.likelihood != "gaussian":
         raise ValueError(f"model must be linear-Gaussian (hidden=(), likelihood='gaussian'), "
                          f"got hidden={model.hidden}, likelihood={model.likelihood!r}")
     layer = model.decoder[0]
-    W, b = (p.detach().cpu().double().numpy() for p in (layer.weight, layer.bias))
+    W, b = (to_numpy(p, np.float64) for p in (layer.weight, layer.bias))
     return W, b, float(model.log_sigma.detach().exp())
 
 
@@ -332,8 +331,7 @@ def bound_report(model, X):
         As :func:`linear_gaussian_params` and :func:`ppca_log_likelihood`.
     """
     W, b, sigma = linear_gaussian_params(model)
-    X = np.asarray(check_array(X, "X").detach().cpu() if is_torch(X) else check_array(X, "X"),
-                   dtype=np.float64)
+    X = to_numpy(check_array(X, "X"), np.float64)
     mu, logvar = model.encode(X)
     _, cov = ppca_posterior(X, W, b, sigma)
     scale = np.sqrt(np.diag(cov))

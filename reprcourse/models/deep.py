@@ -1,22 +1,23 @@
 """Deep autoencoders (chapter 5b): greedy layer-wise pre-training, then fine-tuning.
 
 A :class:`DeepAutoencoder` is a stack of one-hidden-layer
-:class:`~reprcourse.autoencoders.Autoencoder` s: the encoder runs their encoders in order,
-the decoder runs their decoders in reverse. That makes the two training stages of Hinton &
-Salakhutdinov (2006) and Bengio et al. (2007) two lines of code:
+:class:`~reprcourse.models.Autoencoder` s: the encoder runs their encoders in order, the decoder
+runs their decoders in reverse. That makes the two training stages of Hinton & Salakhutdinov
+(2006) and Bengio et al. (2007) two lines of code:
 
 * :func:`pretrain` trains the layers one at a time (greedy layer-wise): layer 1 to
   reconstruct the data, layer 2 to reconstruct layer 1's codes, and so on;
-* :func:`reprcourse.autoencoders.train` on the whole model then fine-tunes every weight at
-  once by backpropagation through the deep reconstruction.
+* :func:`reprcourse.models.train` on the whole model then fine-tunes every weight at once by
+  backpropagation through the deep reconstruction.
 """
 
 from __future__ import annotations
 
 import torch
 
-from ._validation import check_choice, check_int, check_torch_generator
-from .autoencoders import ACTIVATIONS, Autoencoder, AutoencoderBase, as_batch_tensor, train
+from .._validation import check_choice, check_int
+from .autoencoders import ACTIVATIONS, Autoencoder, AutoencoderBase
+from .training import model_generator, model_input, train
 
 __all__ = ["DeepAutoencoder", "pretrain"]
 
@@ -24,21 +25,22 @@ __all__ = ["DeepAutoencoder", "pretrain"]
 class DeepAutoencoder(AutoencoderBase):
     r"""A deep autoencoder ``sizes[0] → sizes[1] → … → sizes[-1] → … → sizes[0]``.
 
-    Layer i is an :class:`~reprcourse.autoencoders.Autoencoder` ``(sizes[i], sizes[i+1])``:
-    its encoder uses ``activation`` (``code_activation`` for the last one, the code layer),
-    its decoder ends in ``output`` for layer 0 (the data) and in ``activation`` for deeper
-    layers (they reconstruct hidden activations). Hinton & Salakhutdinov (2006) used logistic
-    units, a linear code layer and logistic outputs: the defaults.
+    Layer i is an :class:`~reprcourse.models.Autoencoder` ``(sizes[i], sizes[i+1])``: its
+    encoder uses ``activation`` (``code_activation`` for the last one, the code layer), its
+    decoder ends in ``output`` for layer 0 (the data) and in ``activation`` for deeper layers
+    (they reconstruct hidden activations). Hinton & Salakhutdinov (2006) used logistic units,
+    a linear code layer and logistic outputs: the defaults.
 
     Parameters
     ----------
     sizes : sequence of int >= 1, length >= 2
         Layer widths from the data to the code, e.g. ``(784, 256, 64, 30)``.
     activation, code_activation, output : str
-        Names from :data:`reprcourse.autoencoders.ACTIVATIONS`.
+        Names from :data:`reprcourse.models.ACTIVATIONS`.
     tied : bool
         Tie each layer's decoder to its encoder.
-    seed : int or torch.Generator
+    seed : None, int or torch.Generator (CPU)
+        One generator initialises the layers in order.
     device : str or torch.device, optional
 
     Attributes
@@ -52,7 +54,7 @@ class DeepAutoencoder(AutoencoderBase):
     """
 
     def __init__(self, sizes, *, activation="sigmoid", code_activation="linear",
-                 output="sigmoid", tied=False, seed=0, device=None):
+                 output="sigmoid", tied=False, seed=None, device=None):
         super().__init__()
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
             raise ValueError(f"sizes must be a sequence of at least 2 layer widths, got {sizes!r}")
@@ -62,7 +64,7 @@ class DeepAutoencoder(AutoencoderBase):
             check_choice(value, name, tuple(ACTIVATIONS))
         self.config = dict(sizes=sizes, activation=activation, code_activation=code_activation,
                            output=output, tied=bool(tied))
-        gen = check_torch_generator(seed, device="cpu")
+        gen = model_generator(seed, "cpu")
         n = len(sizes) - 1
         self.layers = torch.nn.ModuleList(
             Autoencoder(sizes[i], sizes[i + 1], tied=tied,
@@ -71,25 +73,25 @@ class DeepAutoencoder(AutoencoderBase):
             for i in range(n))
         self.to(device)
 
-    def encode(self, x):
+    def encoder(self, x):
         for layer in self.layers:
-            x = layer.encode(x)                        # (b, sizes[i]) -> (b, sizes[i+1])
+            x = layer.encoder(x)                       # (b, sizes[i]) -> (b, sizes[i+1])
         return x
 
-    def decode(self, z):
+    def decoder(self, z):
         for layer in reversed(self.layers):
-            z = layer.decode(z)                        # (b, sizes[i+1]) -> (b, sizes[i])
+            z = layer.decoder(z)                       # (b, sizes[i+1]) -> (b, sizes[i])
         return z
 
 
-def pretrain(model, data, *, loss="mse", epochs=10, batch_size=128, lr=1e-3, seed=0,
+def pretrain(model, data, *, loss="mse", epochs=10, batch_size=128, lr=1e-3, seed=None,
              corruption=None, progress=True, device=None) -> list[list[float]]:
     """Greedy layer-wise pre-training of a :class:`DeepAutoencoder` (Bengio et al. 2007).
 
-    Layer 0 is trained by :func:`~reprcourse.autoencoders.train` to reconstruct ``data``
-    with ``loss``; layer i > 0 to reconstruct the codes of layers 0..i-1 (frozen) with the
-    squared loss. With ``corruption`` every layer is a denoising autoencoder of its input
-    (stacked denoising autoencoders, Vincent et al. 2010). Fine-tune afterwards with
+    Layer 0 is trained by :func:`~reprcourse.models.train` to reconstruct ``data`` with
+    ``loss``; layer i > 0 to reconstruct the codes of layers 0..i-1 (frozen) with the squared
+    loss. With ``corruption`` every layer is a denoising autoencoder of its input (stacked
+    denoising autoencoders, Vincent et al. 2010). Fine-tune afterwards with
     ``train(model, data, ...)``.
 
     Parameters
@@ -99,8 +101,8 @@ def pretrain(model, data, *, loss="mse", epochs=10, batch_size=128, lr=1e-3, see
     loss : {"mse", "bce"}
         Loss of the first layer (the data's likelihood).
     epochs, batch_size, lr, corruption, progress, device
-        As in :func:`~reprcourse.autoencoders.train`, for every layer.
-    seed : int or torch.Generator
+        As in :func:`~reprcourse.models.train`, for every layer.
+    seed : None, int or torch.Generator
         Layer i uses ``seed + i`` (or the one generator throughout).
 
     Returns
@@ -117,18 +119,16 @@ def pretrain(model, data, *, loss="mse", epochs=10, batch_size=128, lr=1e-3, see
     """
     if not isinstance(model, DeepAutoencoder):
         raise TypeError(f"model must be a DeepAutoencoder, got {type(model).__name__}")
-    device = torch.device(device) if device is not None else next(model.parameters()).device
-    h = as_batch_tensor(data, "data", device=device)                  # (n, sizes[0])
-    if h.shape[1] != model.config["sizes"][0]:
-        raise ValueError(f"data has {h.shape[1]} features but the model's first layer has "
-                         f"{model.config['sizes'][0]} inputs")
+    if device is not None:
+        model.to(device)
+    _, h = model_input(data, model, name="data")                     # (n, sizes[0])
     histories = []
     for i, layer in enumerate(model.layers):
         layer_seed = seed + i if isinstance(seed, int) and not isinstance(seed, bool) else seed
         histories.append(train(layer, h, loss=loss if i == 0 else "mse", epochs=epochs,
                                batch_size=batch_size, lr=lr, seed=layer_seed,
-                               corruption=corruption, progress=progress, device=device))
+                               corruption=corruption, progress=progress))
         with torch.no_grad():
-            h = layer.encode(h)                                        # (n, sizes[i+1])
+            h = layer.encoder(h)                                       # (n, sizes[i+1])
     model.eval()
     return histories

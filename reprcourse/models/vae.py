@@ -16,7 +16,7 @@ with gap log p(x) − ELBO(x) = KL(q(h | x) ‖ p(h | x)). Training maximises th
 φ jointly, with the expectation estimated by the reparameterisation h = μ + σ ⊙ ε, ε ~ N(0, I),
 so that gradients flow through the sample. :func:`iwae_bound` is the tighter
 importance-weighted bound of Burda et al. (2016). Exact values for the linear-Gaussian case,
-against which these estimates are checked, live in :mod:`reprcourse.linear_gaussian`.
+against which these estimates are checked, live in :mod:`reprcourse.models.linear_gaussian`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validation import (check_array, check_choice, check_int, check_same_backend,
-                          check_torch_generator, is_torch)
+from .._torch import as_tensor, like
+from .._validation import check_array, check_choice, check_int, check_same_backend
+from .training import model_generator, model_input
 
 __all__ = ["VAE", "gaussian_kl", "elbo", "iwae_bound"]
 
@@ -47,14 +48,43 @@ def _mlp(sizes: Sequence[int]) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def _kl_to_standard_normal(mu, logvar):
-    """½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²), summed over the last axis (no checks)."""
-    return 0.5 * (logvar.exp() + mu.pow(2) - 1.0 - logvar).sum(-1)
-
-
 def _diag_gaussian_log_density(h, mu, logvar):
     """log N(h; μ, diag exp(logvar)), summed over the last axis (no checks)."""
     return -0.5 * ((h - mu).pow(2) / logvar.exp() + logvar + LOG_2PI).sum(-1)
+
+
+def gaussian_kl(mu, logvar):
+    """KL(N(μ, diag σ²) ‖ N(0, I)) in closed form, summed over latent dimensions.
+
+    KL = ½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²), with σ_j² = exp(logvar_j)
+    (Kingma & Welling 2014, appendix B).
+
+    Parameters
+    ----------
+    mu, logvar : arrays of shape (batch, n_latent)
+        Mean and log-variance of the diagonal Gaussian q; both numpy or both torch.
+
+    Returns
+    -------
+    kl : array of shape (batch,), >= 0
+        Numpy in gives numpy out of ``mu``'s float dtype; torch in gives torch out
+        (differentiable) on ``mu``'s device, of ``mu``'s dtype.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, an array is not 2-D or empty, or holds NaN/inf.
+    TypeError
+        If numpy and torch are mixed.
+    """
+    mu = check_array(mu, "mu", shape_hint="(batch, n_latent)")
+    logvar = check_array(logvar, "logvar", shape_hint="(batch, n_latent)")
+    check_same_backend(mu=mu, logvar=logvar)
+    if mu.shape != logvar.shape:
+        raise ValueError(f"mu has shape {tuple(mu.shape)} but logvar has shape "
+                         f"{tuple(logvar.shape)}; they must match (batch, n_latent)")
+    m, lv = as_tensor(mu), as_tensor(logvar)                              # (batch, k) each
+    return like(0.5 * (lv.exp() + m.pow(2) - 1.0 - lv).sum(-1), mu)
 
 
 class VAE(nn.Module):
@@ -74,10 +104,15 @@ class VAE(nn.Module):
 
     With ``hidden=()`` and ``likelihood="gaussian"`` the decoder is x | h ~ N(W h + b, σ² I):
     probabilistic PCA (Tipping & Bishop 1999), whose log-likelihood and posterior are known
-    exactly (:mod:`reprcourse.linear_gaussian`). The encoder is then linear too,
+    exactly (:mod:`reprcourse.models.linear_gaussian`). The encoder is then linear too,
     q(h | x) = N(A x + c, diag exp(A' x + c')); it can equal the exact posterior
     N(M⁻¹Wᵀ(x − b), σ² M⁻¹), M = WᵀW + σ² I, only when that covariance is diagonal,
     i.e. when W has orthogonal columns.
+
+    The methods that take data (:meth:`encode`, :meth:`decode`, ``model(x)``) validate it and
+    follow the package contract: numpy in gives numpy out of the same float dtype (computed
+    without gradients), torch in gives torch out on the input's device and of its dtype
+    (differentiable). Save and load it with :func:`reprcourse.models.save` / ``load``.
 
     Parameters
     ----------
@@ -88,7 +123,7 @@ class VAE(nn.Module):
     hidden : int or sequence of int
         Widths of the encoder's hidden layers (the decoder mirrors them); ``()`` for linear.
     likelihood : {"bernoulli", "gaussian"}
-    seed : int >= 0
+    seed : None, int or torch.Generator (CPU)
         Seeds the initial weights (PyTorch's default initialisation), without touching the
         global random state.
     device : str or torch.device, optional
@@ -104,66 +139,71 @@ class VAE(nn.Module):
     Kingma & Welling, "Auto-encoding variational Bayes", ICLR 2014.
     """
 
-    def __init__(self, n_features, n_latent, hidden=(256,), likelihood="bernoulli", *, seed=0,
-                 device=None):
+    def __init__(self, n_features, n_latent, hidden=(256,), likelihood="bernoulli", *,
+                 seed=None, device=None):
         super().__init__()
         self.n_features = check_int(n_features, "n_features", low=1)
         self.n_latent = check_int(n_latent, "n_latent", low=1)
         hidden = (hidden,) if isinstance(hidden, (int, np.integer)) else tuple(hidden)
         self.hidden = tuple(check_int(w, "hidden width", low=1) for w in hidden)
         self.likelihood = check_choice(likelihood, "likelihood", ("bernoulli", "gaussian"))
-        seed = check_int(seed, "seed", low=0)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        self.config = dict(n_features=self.n_features, n_latent=self.n_latent,
+                           hidden=list(self.hidden), likelihood=self.likelihood)
+        gen = model_generator(seed, "cpu")
+        with torch.random.fork_rng(devices=[]):      # PyTorch's init draws from the global
+            torch.random.set_rng_state(gen.get_state())       # generator: lend it ours
             self.encoder = _mlp((self.n_features, *self.hidden, 2 * self.n_latent))
             self.decoder = _mlp((self.n_latent, *self.hidden[::-1], self.n_features))
+            gen.set_state(torch.random.get_rng_state())
         if self.likelihood == "gaussian":
             self.log_sigma = nn.Parameter(torch.zeros(()))              # log σ of p(x | h)
         self.to(device)
 
-    def _as_tensor(self, x, name, n_cols):
-        """Validate ``x`` (n, n_cols) → (tensor on the model's device and dtype, was numpy)."""
-        x = check_array(x, name, shape_hint=f"(n_samples, {n_cols})")
-        if x.shape[-1] != n_cols:
-            raise ValueError(f"{name} has {x.shape[-1]} columns but the model expects {n_cols}")
-        p = next(self.parameters())
-        t = x if is_torch(x) else torch.from_numpy(np.ascontiguousarray(x))
-        return t.to(device=p.device, dtype=p.dtype), not is_torch(x)
-
     def encode(self, x):
         """Parameters of q(h | x): ``(mu, logvar)``, each of shape (n, n_latent).
 
-        ``x`` of shape (n, n_features), numpy (returns numpy float64, no gradient) or torch.
-        """
-        t, numpy_in = self._as_tensor(x, "x", self.n_features)
-        with torch.set_grad_enabled(not numpy_in and torch.is_grad_enabled()):
-            mu, logvar = self.encoder(t).chunk(2, dim=-1)           # (n, k) each
-        if numpy_in:
-            return mu.detach().cpu().double().numpy(), logvar.detach().cpu().double().numpy()
-        return mu, logvar
+        ``x`` of shape (n, n_features), numpy or torch (see the class docstring).
 
-    def reparameterize(self, mu, logvar, *, generator=None):
-        """A sample h = μ + exp(½ logvar) ⊙ ε, ε ~ N(0, I) drawn from ``generator``.
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` is not a finite 2-D array with ``n_features`` columns.
+        """
+        x, t = model_input(x, self, name="x")
+        with torch.set_grad_enabled(torch.is_tensor(x) and torch.is_grad_enabled()):
+            mu, logvar = self.encoder(t).chunk(2, dim=-1)                   # (n, k) each
+        return like(mu, x), like(logvar, x)
+
+    def reparameterize(self, mu, logvar, *, seed=None):
+        """A sample h = μ + exp(½ logvar) ⊙ ε, ε ~ N(0, I) drawn from ``seed``.
 
         The sample is a differentiable function of ``mu`` and ``logvar`` (tensors of any equal
-        shape): ∂h/∂μ = 1 and ∂h/∂logvar = ½ σ ε — the reparameterisation trick.
+        shape): ∂h/∂μ = 1 and ∂h/∂logvar = ½ σ ε — the reparameterisation trick. ``seed`` is
+        None, an int or a torch.Generator on ``mu``'s device.
         """
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        gen = model_generator(seed, mu.device)
+        eps = torch.randn(mu.shape, generator=gen, device=mu.device, dtype=mu.dtype)
         return mu + (0.5 * logvar).exp() * eps
 
     def decode(self, h):
-        """Mean of p(x | h), shape (..., n_features): Bernoulli probabilities or Gaussian means.
+        """Mean of p(x | h), shape (n, n_features): Bernoulli probabilities or Gaussian means.
 
-        ``h`` of shape (n, n_latent), numpy (returns numpy float64) or torch.
+        ``h`` of shape (n, n_latent), numpy or torch (see the class docstring).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``h`` is not a finite 2-D array with ``n_latent`` columns.
         """
-        t, numpy_in = self._as_tensor(h, "h", self.n_latent) if not is_torch(h) else (h, False)
-        with torch.set_grad_enabled(not numpy_in and torch.is_grad_enabled()):
-            out = self.decoder(t)                                   # (..., n_features)
+        h, t = model_input(h, self, name="h", n_columns=self.n_latent)
+        with torch.set_grad_enabled(torch.is_tensor(h) and torch.is_grad_enabled()):
+            out = self.decoder(t)                                           # (n, n_features)
             mean = torch.sigmoid(out) if self.likelihood == "bernoulli" else out
-        return mean.detach().cpu().double().numpy() if numpy_in else mean
+        return like(mean, h)
 
     def log_likelihood(self, x, h):
-        """log p(x | h) summed over features: x (n, d) and h (..., n, k) give shape (..., n)."""
+        """log p(x | h) summed over features, on tensors in the model's dtype: x (n, d) and
+        h (..., n, k) give shape (..., n)."""
         out = self.decoder(h)                                       # (..., n, d)
         if self.likelihood == "bernoulli":
             x = x.expand_as(out)
@@ -177,85 +217,48 @@ class VAE(nn.Module):
         return self.decode(mu)
 
     def _elbo(self, x, n_samples, generator):
-        """Per-example ELBO (n,) with an S-sample reconstruction term and the KL in closed form."""
+        """Per-example ELBO (n,) with an S-sample reconstruction term and the KL in closed form;
+        ``x`` a tensor in the model's dtype."""
         mu, logvar = self.encoder(x).chunk(2, dim=-1)                       # (n, k)
         h = self.reparameterize(mu.expand(n_samples, *mu.shape),
                                 logvar.expand(n_samples, *logvar.shape),
-                                generator=generator)                         # (S, n, k)
-        return self.log_likelihood(x, h).mean(0) - _kl_to_standard_normal(mu, logvar)
+                                seed=generator)                              # (S, n, k)
+        return self.log_likelihood(x, h).mean(0) - gaussian_kl(mu, logvar)
 
-    def training_loss(self, x, *, generator=None):
-        """Mean negative ELBO over the batch ``x`` (n, n_features), one reparameterised sample
-        per example drawn from ``generator`` — the loss :func:`reprcourse.autoencoders.train`
-        minimises."""
+    def training_loss(self, x, *, seed=None):
+        """Mean negative ELBO over the batch ``x`` (n, n_features), a tensor, one
+        reparameterised sample per example drawn from ``seed`` — the loss
+        :func:`reprcourse.models.train` minimises."""
         p = next(self.parameters())
-        return -self._elbo(x.to(dtype=p.dtype), 1, generator).mean()
+        return -self._elbo(x.to(dtype=p.dtype), 1, model_generator(seed, p.device)).mean()
 
     @torch.no_grad()
     def sample(self, n, *, seed=None):
-        """``n`` draws of the decoder mean at h ~ N(0, I): tensor (n, n_features) on the
-        model's device."""
+        """``n`` draws of the decoder mean at h ~ N(0, I): a tensor (n, n_features) on the
+        model's device, of its dtype.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not an integer >= 1, or on a bad ``seed``.
+        """
         n = check_int(n, "n", low=1)
         p = next(self.parameters())
-        gen = _generator(seed, p.device)
+        gen = model_generator(seed, p.device)
         h = torch.randn((n, self.n_latent), generator=gen, device=p.device, dtype=p.dtype)
         return self.decode(h)
-
-
-def gaussian_kl(mu, logvar):
-    """KL(N(μ, diag σ²) ‖ N(0, I)) in closed form, summed over latent dimensions.
-
-    KL = ½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²), with σ_j² = exp(logvar_j)
-    (Kingma & Welling 2014, appendix B).
-
-    Parameters
-    ----------
-    mu, logvar : arrays of shape (batch, n_latent)
-        Mean and log-variance of the diagonal Gaussian q; both numpy or both torch.
-
-    Returns
-    -------
-    kl : array of shape (batch,), >= 0
-
-    Raises
-    ------
-    ValueError
-        If the shapes differ, an array is not 2-D or empty, or holds NaN/inf.
-    TypeError
-        If numpy and torch are mixed.
-    """
-    mu = check_array(mu, "mu", shape_hint="(batch, n_latent)")
-    logvar = check_array(logvar, "logvar", shape_hint="(batch, n_latent)")
-    check_same_backend(mu=mu, logvar=logvar)
-    if mu.shape != logvar.shape:
-        raise ValueError(f"mu has shape {tuple(mu.shape)} but logvar has shape "
-                         f"{tuple(logvar.shape)}; they must match (batch, n_latent)")
-    if is_torch(mu):
-        return _kl_to_standard_normal(mu, logvar)
-    return 0.5 * (np.exp(logvar) + mu ** 2 - 1.0 - logvar).sum(-1)
-
-
-def _generator(seed, device):
-    """A torch.Generator on ``device`` from ``seed`` (None, int or Generator)."""
-    if isinstance(seed, torch.Generator) and seed.device.type != torch.device(device).type:
-        raise ValueError(f"seed is a generator on {seed.device} but the model is on {device}")
-    return check_torch_generator(seed, device=device)
 
 
 def _prepare(model, x, n_samples, seed):
     """Checks shared by :func:`elbo` and :func:`iwae_bound`."""
     if not isinstance(model, VAE):
-        raise TypeError(f"model must be a reprcourse.vae.VAE, got {type(model).__name__}")
+        raise TypeError(f"model must be a reprcourse VAE, got {type(model).__name__}")
     n_samples = check_int(n_samples, "n_samples", low=1)
-    t, numpy_in = model._as_tensor(x, "x", model.n_features)
+    x, t = model_input(x, model, name="x")
     if model.likelihood == "bernoulli" and (t.min() < 0 or t.max() > 1):
         raise ValueError(f"x must lie in [0, 1] for a Bernoulli likelihood, got values in "
                          f"[{float(t.min()):.3g}, {float(t.max()):.3g}]")
-    return t, numpy_in, n_samples, _generator(seed, t.device)
-
-
-def _output(value, x, numpy_in):
-    return value.detach().cpu().double().numpy() if numpy_in else value.to(x.device)
+    return x, t, n_samples, model_generator(seed, t.device)
 
 
 def elbo(model, x, n_samples=1, *, seed=None):
@@ -271,10 +274,11 @@ def elbo(model, x, n_samples=1, *, seed=None):
     ----------
     model : VAE
     x : array of shape (n, n_features)
-        Numpy (result numpy float64, computed in the model's precision) or torch.
+        Numpy (result numpy of ``x``'s float dtype, computed in the model's precision) or
+        torch (result on ``x``'s device, of its dtype).
     n_samples : int >= 1
         Monte Carlo samples of h per example.
-    seed : int, torch.Generator or None
+    seed : None, int or torch.Generator
         Source of the noise ε.
 
     Returns
@@ -288,10 +292,10 @@ def elbo(model, x, n_samples=1, *, seed=None):
     ValueError
         On bad ``x`` (shape, NaN/inf, outside [0, 1] for a Bernoulli model) or ``n_samples``.
     """
-    t, numpy_in, n_samples, gen = _prepare(model, x, n_samples, seed)
-    with torch.set_grad_enabled(not numpy_in and torch.is_grad_enabled()):
-        value = model._elbo(t, n_samples, gen)
-    return _output(value, x, numpy_in)
+    x, t, n_samples, gen = _prepare(model, x, n_samples, seed)
+    with torch.set_grad_enabled(torch.is_tensor(x) and torch.is_grad_enabled()):
+        value = model._elbo(t, n_samples, gen)                               # (n,)
+    return like(value, x)
 
 
 def iwae_bound(model, x, n_samples=64, *, seed=None):
@@ -309,24 +313,24 @@ def iwae_bound(model, x, n_samples=64, *, seed=None):
     x : array of shape (n, n_features)
     n_samples : int >= 1
         Number K of importance samples per example.
-    seed : int, torch.Generator or None
+    seed : None, int or torch.Generator
 
     Returns
     -------
-    array of shape (n,), in nats
+    array of shape (n,), in nats (same kind and dtype as ``x``, as :func:`elbo`)
 
     Raises
     ------
     TypeError, ValueError
         As :func:`elbo`.
     """
-    t, numpy_in, n_samples, gen = _prepare(model, x, n_samples, seed)
-    with torch.set_grad_enabled(not numpy_in and torch.is_grad_enabled()):
+    x, t, n_samples, gen = _prepare(model, x, n_samples, seed)
+    with torch.set_grad_enabled(torch.is_tensor(x) and torch.is_grad_enabled()):
         mu, logvar = model.encoder(t).chunk(2, dim=-1)                       # (n, k)
         mu_s, logvar_s = mu.expand(n_samples, *mu.shape), logvar.expand(n_samples, *mu.shape)
-        h = model.reparameterize(mu_s, logvar_s, generator=gen)              # (K, n, k)
+        h = model.reparameterize(mu_s, logvar_s, seed=gen)                   # (K, n, k)
         log_w = (model.log_likelihood(t, h)                                  # (K, n)
                  + _diag_gaussian_log_density(h, torch.zeros_like(h), torch.zeros_like(h))
                  - _diag_gaussian_log_density(h, mu_s, logvar_s))
         value = torch.logsumexp(log_w, dim=0) - math.log(n_samples)          # (n,)
-    return _output(value, x, numpy_in)
+    return like(value, x)

@@ -1,0 +1,215 @@
+"""Figures of chapter 2 (sparse coding): the l1 penalty, soft thresholding, convergence."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import FormatStrFormatter, NullLocator
+
+from .._torch import to_numpy
+from .._validation import check_scalar
+from .core import (COLORS, MAX_WIDTH, FigureView, ax_or_new, color_for, legend_outside,
+                   new_figure, wrap)
+from .images import patch_pairs, patch_pairs_canvas
+
+__all__ = ["penalty_figure", "soft_threshold_plot", "gap_curves_plot", "SparsityView"]
+
+
+def penalty_figure(*, title=None):
+    r"""Chapter 2: why l1 stands in for l0.
+
+    Left: ``‖h‖₀`` and ``|h|`` in one dimension; on the box ``[-1, 1]`` the l1 norm is the
+    largest convex function below l0 (its convex envelope). Right: the line of solutions of
+    ``h₁ + 2.5 h₂ = 2``; the smallest l1 ball touches it at a vertex, a 1-sparse point on the
+    l0 "ball" ``{‖h‖₀ ≤ 1}`` (the axes), while the smallest l2 ball touches a dense point.
+
+    Parameters
+    ----------
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    fig = new_figure(MAX_WIDTH, 5.0)
+    a1, a2 = fig.subplots(1, 2)
+    h = np.linspace(-1.6, 1.6, 401)
+    a1.axvspan(-1, 1, color=COLORS["bound"], alpha=0.06, lw=0, label="box |h| ≤ 1")
+    a1.plot(h[h < 0], np.ones((h < 0).sum()), color=COLORS["true"], lw=2.5,
+            label="ℓ0: $\\|h\\|_0$")
+    a1.plot(h[h > 0], np.ones((h > 0).sum()), color=COLORS["true"], lw=2.5)
+    a1.plot([0], [0], "o", color=COLORS["true"], ms=6)
+    a1.plot([0], [1], "o", mfc="white", color=COLORS["true"], ms=6)
+    a1.plot(h, np.abs(h), color=COLORS["estimate"], lw=2, label="ℓ1: $|h|$")
+    a1.set(xlabel="h", ylabel="penalty", ylim=(-0.05, 1.65), xlim=(-1.6, 1.6),
+           title="1-D: ℓ1 is the convex\nenvelope of ℓ0 on the box")
+    legend_outside(a1, where="below", ncol=1)
+
+    a, b = np.array([1.0, 2.5]), 2.0                              # the line a·h = b
+    h_l1 = np.array([0.0, b / a[1]])                              # vertex of the l1 ball
+    h_l2 = a * b / (a @ a)                                        # least-norm point
+    t = np.linspace(-1.5, 2.5, 2)
+    a2.plot(t, (b - a[0] * t) / a[1], color=COLORS["data"], lw=1.5,
+            label="solutions of $a^Th = b$")
+    r1, r2 = h_l1[1], np.linalg.norm(h_l2)
+    a2.fill([r1, 0, -r1, 0], [0, r1, 0, -r1], color=COLORS["estimate"], alpha=0.25,
+            label="smallest ℓ1 ball")
+    th = np.linspace(0, 2 * np.pi, 200)
+    a2.plot(r2 * np.cos(th), r2 * np.sin(th), "--", color=COLORS["pca"],
+            label="smallest ℓ2 ball")
+    a2.axhline(0, color=COLORS["true"], lw=2.5, alpha=0.7,
+               label="ℓ0 ball $\\|h\\|_0 \\leq 1$ (the axes)")
+    a2.axvline(0, color=COLORS["true"], lw=2.5, alpha=0.7)
+    a2.plot(*h_l1, "o", color=COLORS["estimate"], ms=7, label="ℓ1 solution: sparse")
+    a2.plot(*h_l2, "o", color=COLORS["pca"], ms=7, label="ℓ2 solution: dense")
+    a2.set(xlim=(-1.3, 1.8), ylim=(-1.1, 1.5), aspect="equal", xlabel="$h_1$", ylabel="$h_2$",
+           title="2-D: the ℓ1 ball meets the\nline at a vertex")
+    legend_outside(a2, where="below", ncol=1, handlelength=1.5)
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 12))
+    return fig
+
+
+def soft_threshold_plot(tau, *, ax=None, title=None):
+    r"""Chapter 2: the map ``z ↦ thr_τ(z) = sign(z) max(|z| − τ, 0)`` with its dead zone.
+
+    Parameters
+    ----------
+    tau : float > 0
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``tau`` is not a finite number > 0.
+    """
+    tau = check_scalar(tau, "tau", low=0.0, low_open=True)
+    ax = ax_or_new(ax, 6.4, 3.6)
+    z = np.linspace(-3 * tau, 3 * tau, 601)
+    ax.axvspan(-tau, tau, color=COLORS["bound"], alpha=0.08, lw=0,
+               label="|z| ≤ τ: set to 0")
+    ax.plot(z, z, ":", color=COLORS["data"], label="z (no penalty)")
+    ax.plot(z, np.sign(z) * np.maximum(np.abs(z) - tau, 0), color=COLORS["ista"], lw=2,
+            label="$\\mathrm{thr}_\\tau(z)$")
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set(xlabel="z (after the gradient step)", ylabel="new h", aspect="equal")
+    legend_outside(ax)
+    if title:
+        ax.set_title(wrap(title, 4.0))
+    return ax
+
+
+def gap_curves_plot(curves, *, iterations=None, references=None, floor=1e-15, ax=None,
+                    title=None, legend=True):
+    r"""Chapter 2: objective gaps ``F(H_k) − F*`` against the iteration, on log-log axes.
+
+    Parameters
+    ----------
+    curves : dict of {label: array of shape (m,)}
+        Gaps of each solver; values below ``floor`` (exact convergence) are drawn at
+        ``floor``. Labels whose first word names an object of :data:`COLORS` take its colour.
+    iterations : array of shape (m,), optional
+        The iterations at which the gaps were recorded; ``1, ..., m`` by default.
+    references : dict of {label: float}, optional
+        Horizontal dashed lines, e.g. the gap of scikit-learn's solution.
+    floor : float > 0
+    ax : matplotlib Axes, optional
+    title : str, optional
+    legend : bool
+        A legend right of the axes; with ``False`` the lines keep their labels, so one
+        legend can serve several panels (``fig.legend``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = ax_or_new(ax)
+    for label, gap in curves.items():
+        gap = np.maximum(to_numpy(gap, np.float64), floor)
+        it = np.arange(1, len(gap) + 1) if iterations is None else to_numpy(iterations)
+        ax.plot(it, gap, label=label, color=color_for(label))
+    for label, value in (references or {}).items():
+        ax.axhline(max(value, floor), ls="--", lw=1.2,
+                   color=color_for(label, COLORS["bound"]), label=label)
+    ax.set(xscale="log", yscale="log", xlabel="iteration k",
+           ylabel="objective gap $F(H_k) - F^*$")
+    if legend:
+        legend_outside(ax)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+class SparsityView(FigureView):
+    """Chapter 2 widget frame: λ against sparsity and error, and a few patches, in place.
+
+    Top: the mean number of non-zeros and the relative squared error along the λ grid, one
+    line per dictionary (the current one bold) with the current λ marked; bottom: the shown
+    samples above their reconstructions at that λ. Axes are fixed for every frame.
+
+    Parameters
+    ----------
+    paths : dict of {name: dict}
+        Per dictionary, arrays over the λ grid: ``"lam"`` (m,), ``"nnz"`` (m,), ``"error"``
+        (m,) and ``"recon"`` (m, n_show, n_features).
+    originals : array of shape (n_show, n_features)
+        The samples whose reconstructions ``"recon"`` holds.
+    colors : dict of {name: color}
+    n_atoms : dict of {name: int}
+    shape : (height, width), optional
+        Image shape of a sample; square by default.
+    """
+
+    def __init__(self, paths, originals, *, colors, n_atoms, shape=None):
+        super().__init__(new_figure(MAX_WIDTH, 5.4, layout=None))
+        self.paths, self.colors, self.n_atoms = paths, colors, n_atoms
+        self.originals, self.shape = to_numpy(originals), shape
+        gs = self.fig.add_gridspec(2, 2, height_ratios=(1.3, 1), left=0.1, right=0.98,
+                                   bottom=0.02, top=0.86, hspace=0.4, wspace=0.35)
+        a_nnz, a_err = self.fig.add_subplot(gs[0, 0]), self.fig.add_subplot(gs[0, 1])
+        self.lines = {name: (a_nnz.plot(p["lam"], p["nnz"], color=colors[name], label=name)[0],
+                             a_err.plot(p["lam"], p["error"], color=colors[name])[0])
+                      for name, p in paths.items()}
+        self.marks = (a_nnz.plot([], [], "o", ms=8)[0], a_err.plot([], [], "o", ms=8)[0])
+        a_nnz.set(xscale="log", yscale="log", xlabel="λ", ylabel="non-zeros per sample")
+        a_err.set(xscale="log", xlabel="λ", ylabel="relative squared error", ylim=(0, 1.02))
+        for axis in (a_nnz.xaxis, a_nnz.yaxis, a_err.xaxis):     # plain "%g" labels and no
+            axis.set_major_formatter(FormatStrFormatter("%g"))    # minor ticks: no mathtext,
+            axis.set_minor_locator(NullLocator())                 # a cheaper redraw
+        if len(paths) > 1:
+            a_nnz.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=len(paths),
+                         borderaxespad=0)
+        first = next(iter(paths))
+        self.images = patch_pairs(self.originals, paths[first]["recon"][0], shape=shape,
+                                  ax=self.fig.add_subplot(gs[1, :]),
+                                  labels=("patch", "H Dᵀ"))
+        self.title = self.fig.suptitle("")
+        self.dynamic(*(line for pair in self.lines.values() for line in pair), *self.marks,
+                     self.images, self.title)
+
+    def update(self, i, dictionary):
+        """Show λ number ``i`` of the grid for the dictionary named ``dictionary``.
+
+        Returns
+        -------
+        matplotlib Figure
+        """
+        path = self.paths[dictionary]
+        for name, pair in self.lines.items():
+            for line in pair:
+                line.set(lw=2.5 if name == dictionary else 1,
+                         alpha=1 if name == dictionary else 0.45)
+        for mark, key in zip(self.marks, ("nnz", "error")):
+            mark.set_data([path["lam"][i]], [path[key][i]])
+            mark.set_color(self.colors[dictionary])
+        self.images.set_data(patch_pairs_canvas(self.originals, path["recon"][i],
+                                                shape=self.shape))
+        self.title.set_text(wrap(f"{dictionary} dictionary, λ = {path['lam'][i]:.3g}: "
+                                 f"{path['nnz'][i]:.1f} of {self.n_atoms[dictionary]} "
+                                 f"coefficients non-zero, {path['error'][i]:.1%} of the "
+                                 f"energy lost", MAX_WIDTH, 12))
+        return self.fig

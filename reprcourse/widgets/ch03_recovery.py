@@ -1,0 +1,167 @@
+"""Chapter 3 widgets: λ, the noise and the coherence μ against one ISTA step from zero."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_scalar
+from ..figures.ch03_recovery import OneStepView
+from ..figures.core import wrap
+from ..instances import (adversarial_noise, equicorrelated_dictionary, noise,
+                         orthogonal_dictionary, sparse_codes)
+from ..recovery import recovery_conditions
+from .core import check_choices, check_grid, closest, interactive_figure
+
+__all__ = ["one_step_widget", "coherence_widget", "verdict", "THEOREMS"]
+
+#: What each theorem assumes, in words (its hypotheses are checked one by one).
+THEOREMS = {1: "Theorem 1 (orthogonal D, no noise)", 2: "Theorem 2 (orthogonal D, small noise)",
+            3: "Theorem 3 (incoherent D)"}
+#: Inches of title line in a one-step frame.
+_TITLE_WIDTH = 7.6
+
+
+def verdict(report, theorems):
+    """A plain-language title: did one step recover every sign; does each theorem apply.
+
+    Parameters
+    ----------
+    report : reprcourse.recovery.RecoveryConditions
+    theorems : sequence of {1, 2, 3}
+
+    Returns
+    -------
+    str
+        Two or more lines, e.g. "One step recovers every sign (for 0.20 ≤ λ < 0.80)"
+        and "Theorem 2 (orthogonal D, small noise) does not apply: it needs ‖ε‖₂ ≤ τ/4".
+    """
+    lo, hi = report.lam_range
+    head = "One step recovers every sign" if report.recovered else "One step gets signs wrong"
+    head += (f" (for {lo:.2f} ≤ λ < {hi:.2f})" if lo < hi
+             else " (no λ recovers every sign here)")
+    lines = [head]
+    for k in theorems:
+        failed = [h.statement for h in report.theorems[k] if not h.holds]
+        lines.append(f"{THEOREMS[k]} applies" if not failed else
+                     f"{THEOREMS[k]} does not apply: it needs {', '.join(failed)}")
+    return wrap("\n".join(lines), _TITLE_WIDTH, 11)
+
+
+def _ratio(v, name):
+    return check_scalar(v, name, low=0.0)
+
+
+def one_step_widget(*, lam_ratios=None, noise_ratios=(0.0, 0.125, 0.25, 0.375, 0.5, 0.75),
+                    directions=("random", "worst case"), n_features=32, n_nonzero=4, seed=0,
+                    mode=None):
+    """Chapter 3 widget: λ and the noise ‖ε‖₂ against one step on an orthogonal dictionary.
+
+    One planted code ``h*`` (``τ = 1``, magnitudes in ``[1, 2]``, the smallest exactly 1) on a
+    random orthogonal ``D``; the noise is a fixed random direction, or the worst direction
+    for the current λ (:func:`reprcourse.instances.adversarial_noise`: the weakest non-zero
+    when ``λ ≥ τ/2``, a zero otherwise). Each frame shows ``Dᵀx``, ``±λ``, ``h*``, the
+    one-step code, and in words whether the signs were recovered and theorems 1 and 2 apply.
+
+    Parameters
+    ----------
+    lam_ratios, noise_ratios : sequences of float >= 0
+        Slider grids for λ/τ and ‖ε‖₂/τ (λ/τ = 0.1, 0.2, …, 1.2 by default).
+    directions : sequence of {"random", "worst case"}
+    n_features, n_nonzero : int
+    seed : int
+    mode : {"live", "static"}, optional
+        See :func:`reprcourse.widgets.widget_mode`.
+
+    Returns
+    -------
+    ipywidgets.interactive or IPython.display.HTML
+
+    Raises
+    ------
+    ValueError
+        If a grid is empty or out of range, or the instance sizes are invalid.
+    """
+    lam_ratios = check_grid([round(0.1 * i, 1) for i in range(1, 13)] if lam_ratios is None
+                            else lam_ratios, "lam_ratios", _ratio)
+    noise_ratios = check_grid(noise_ratios, "noise_ratios", _ratio)
+    directions = check_choices(directions, "directions", ("random", "worst case"))
+    rng = np.random.default_rng(seed)
+    D = orthogonal_dictionary(n_features, seed=rng)
+    h = sparse_codes(1, n_features, n_nonzero, tau=1.0, M=2.0, seed=rng)[0]
+    weakest = np.flatnonzero(h)[np.abs(h[h != 0]).argmin()]
+    h[weakest] = np.sign(h[weakest])                                   # min |h*_i| = τ = 1
+    attacks = {"random": noise(1, n_features, 1.0, seed=rng)[0],
+               "support": adversarial_noise(D, h[None], 1.0, target="support")[0],
+               "off_support": adversarial_noise(D, h[None], 1.0, target="off_support")[0]}
+    view = OneStepView(n_features, ylim=2.0 + max(noise_ratios) + 0.3)
+
+    def draw(lam, noise_level, direction):
+        target = ("random" if direction == "random" else
+                  "support" if lam >= 0.5 else "off_support")
+        report = recovery_conditions(D, h, noise_level * attacks[target], lam, 1.0)
+        view.update(h, report.z, report.code, lam, title=verdict(report, (1, 2)))
+        return view
+
+    return interactive_figure(draw, {"lam": lam_ratios, "noise_level": noise_ratios,
+                                     "direction": directions},
+                              initial={"lam": closest(lam_ratios, 0.5),
+                                       "noise_level": noise_ratios[0],
+                                       "direction": directions[0]},
+                              labels={"lam": "threshold λ / τ", "noise_level": "noise ‖ε‖₂ / τ",
+                                      "direction": "noise direction"}, mode=mode)
+
+
+def _mu(v, name):
+    return check_scalar(v, name, low=0.0, high=1.0, high_open=True)
+
+
+def coherence_widget(*, mus=(0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15),
+                     lam_ratios=(0.25, 0.5, 0.75), signs=("aligned", "random"), n_atoms=32,
+                     n_nonzero=4, M=1.5, seed=0, mode=None):
+    """Chapter 3 widget: the coherence μ and λ against one step, no noise.
+
+    For every μ on the grid an equicorrelated dictionary (every ``⟨d_i, d_j⟩ = μ``) and the
+    planted sample are made once, so a slider move only encodes and draws. The code has
+    ``n_nonzero`` entries of magnitude in ``[τ, M]`` (``τ = 1``), all positive ("aligned",
+    the worst case of theorem 3's bound) or with random signs.
+
+    Parameters
+    ----------
+    mus : sequence of float in [0, 1)
+        Slider grid for μ.
+    lam_ratios : sequence of float >= 0
+        Slider grid for λ/τ.
+    signs : sequence of {"aligned", "random"}
+    n_atoms, n_nonzero : int
+    M : float >= 1
+    seed : int
+    mode : {"live", "static"}, optional
+
+    Returns
+    -------
+    ipywidgets.interactive or IPython.display.HTML
+
+    Raises
+    ------
+    ValueError
+        If a grid is empty or out of range, or the instance sizes are invalid.
+    """
+    mus = check_grid(mus, "mus", _mu)
+    lam_ratios = check_grid(lam_ratios, "lam_ratios", _ratio)
+    signs = check_choices(signs, "signs", ("aligned", "random"))
+    rng = np.random.default_rng(seed)
+    h = sparse_codes(1, n_atoms, n_nonzero, tau=1.0, M=M, signs="positive", seed=rng)[0]
+    codes = {"aligned": h, "random": h * rng.choice([-1.0, 1.0], n_atoms)}
+    dictionaries = {mu: equicorrelated_dictionary(n_atoms, mu, seed=seed) for mu in mus}
+    view = OneStepView(n_atoms, ylim=M * (1 + n_nonzero * max(mus)) + 0.3)
+
+    def draw(mu, lam, sign):
+        report = recovery_conditions(dictionaries[mu], codes[sign], None, lam, 1.0, M=M)
+        view.update(codes[sign], report.z, report.code, lam, title=verdict(report, (3,)))
+        return view
+
+    return interactive_figure(draw, {"mu": mus, "lam": lam_ratios, "sign": signs},
+                              initial={"mu": mus[0], "lam": closest(lam_ratios, 0.5),
+                                       "sign": signs[0]},
+                              labels={"mu": "coherence μ", "lam": "threshold λ / τ",
+                                      "sign": "signs of h*"}, mode=mode)

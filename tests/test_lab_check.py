@@ -1,0 +1,112 @@
+"""The pure parts of scripts/lab_check.py and scripts/browser.py (no browser, no JupyterLab)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+lab_check = pytest.importorskip("lab_check")     # needs playwright (in requirements.txt)
+import browser  # noqa: E402
+
+CHAPTERS = ["book/00_introduction.ipynb", "book/02_sparse_coding.ipynb",
+            "book/05_autoencoders.ipynb", "book/05b_deep_autoencoders.ipynb"]
+
+
+def test_select_chapters_by_number_stem_or_path_in_toc_order():
+    pick = lab_check.select_chapters
+    assert pick(CHAPTERS, None) == CHAPTERS
+    assert pick(CHAPTERS, ["02", "00"]) == CHAPTERS[:2]
+    assert pick(CHAPTERS, ["05b"]) == [CHAPTERS[3]]
+    assert pick(CHAPTERS, ["05_autoencoders"]) == [CHAPTERS[2]]
+    assert pick(CHAPTERS, ["book/02_sparse_coding.ipynb"]) == [CHAPTERS[1]]
+    with pytest.raises(ValueError, match="no chapter matches '07'"):
+        pick(CHAPTERS, ["07"])
+
+
+def test_prompt_counts():
+    assert lab_check.prompt_counts(["[1]:", "[12]:", "[ ]:", "[*]:", ""]) == (2, 5)
+
+
+def test_error_outputs_are_tracebacks_not_warnings_or_progress_bars():
+    is_error = lab_check.is_error_output
+    traceback = ("---------------------------------------------------------------------------\n"
+                 "ValueError                                Traceback (most recent call last)\n"
+                 "Cell In[4], line 1\n----> 1 raise ValueError('boom')\n\nValueError: boom")
+    assert is_error(traceback)
+    assert is_error("  Cell In[1], line 1\n    x = (\n        ^\nSyntaxError: incomplete input")
+    assert not is_error("/tmp/ipykernel_1/2.py:2: UserWarning: careful, an Error word\n"
+                        "  warnings.warn('careful, an Error word')\n")
+    assert not is_error("100%|██████████| 3/3 [00:00<00:00, 135.56it/s]")
+
+
+def test_glue_and_bib_keys():
+    nb = {"cells": [
+        {"cell_type": "code", "source": ['glue("ch2_supports", s, display=False)\n',
+                                         "glue('ch2_lambda', lam)"]},
+        {"cell_type": "code", "source": 'glue(f"ch2_L_{name}", L)'},
+        {"cell_type": "markdown", "source": 'glue("not_code", 1) {glue:text}`ch2_L_DCT:.2f`'
+                                            " and {glue}`ch2_plain`"}]}
+    assert lab_check.glue_keys(nb) == {"ch2_supports", "ch2_lambda", "ch2_L_DCT", "ch2_plain"}
+    bib = "@article{pearson1901,\n title={On lines},\n}\n@misc{ risteski2021lecture ,\n}"
+    assert lab_check.bib_keys(bib) == {"pearson1901", "risteski2021lecture"}
+
+
+def test_raw_myst_counts_each_kind():
+    # How plain JupyterLab shows MyST: roles as text (their argument in <code>, left out of the
+    # prose), a colon fence as a paragraph, a backtick fence as a code block whose language is
+    # "{prf:theorem}" (its text in ``fenced``).
+    cell = {"prose": "see {cite}\n and {glue:text}\n.\n"
+                     ":::{admonition} Think!\n:class: tip\nText.\n:::",
+            "fenced": [":label: thm-1\nBody.\n"], "unresolved": []}
+    counts = lab_check.raw_myst(cell, glue={"ch2_x"}, bib={"olshausen1996"})
+    assert counts == {"{cite}": 1, "{glue:text}": 1, "directive": 2, "option": 2}
+
+
+def test_raw_myst_bare_keys_and_unresolved_marks():
+    # How jupyterlab-myst shows what it cannot resolve: a glue key as plain text, a citation
+    # and a reference in a span marked "Not Found" (left out of the prose by the page script).
+    cell = {"prose": "sparsity ch2_supports, and ch2_supports:.0f again; pearson1901",
+            "fenced": [], "unresolved": [["cite?", "olshausen1996"], ["ref?", "sec-x"]]}
+    counts = lab_check.raw_myst(cell, glue={"ch2_supports"}, bib={"pearson1901"})
+    assert counts == {"glue key": 2, "bib key": 1, "cite?": 1, "ref?": 1}
+
+
+def test_raw_myst_ignores_tex_and_clean_prose():
+    cell = {"prose": r"$\mathbf{x}_{i}$ and x^{2} and \frac{a}{b}; sets {1, 2}; a dict {}; "
+                     "a clean sentence about pearson and supports_x", "fenced": [],
+            "unresolved": []}
+    assert not lab_check.raw_myst(cell, glue={"supports"}, bib={"pearson1901"})
+
+
+def test_format_counts():
+    from collections import Counter
+    assert lab_check.format_counts(Counter({"{cite}": 2, "option": 5})) == "option×5, {cite}×2"
+    assert lab_check.format_counts(Counter()) == "0"
+
+
+def test_toc_documents_and_site_pages(tmp_path):
+    toc = tmp_path / "_toc.yml"
+    toc.write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: C\n    chapters:\n"
+                   "      - file: book/00_a\n      - file: lectures/index\n        sections:\n"
+                   "          - file: lectures/01_b\n")
+    assert browser.toc_documents(toc) == ["book/intro", "book/00_a", "lectures/index",
+                                          "lectures/01_b"]
+
+
+def test_is_local_and_summary():
+    assert browser.is_local("http://127.0.0.1:8888/lab")
+    assert browser.is_local("data:image/png;base64,AAAA")
+    assert not browser.is_local("https://cdn.jsdelivr.net/npm/x.js")
+    reports = [browser.PageReport("a"), browser.PageReport("b", problems=["x"])]
+    assert browser.summary_line(reports) == "1 passed, 1 failed"
+    assert browser.summary_line(reports[:1], extra_failed=0) == "1 passed, 0 failed"
+
+
+def test_describe_overflow_caps_the_list():
+    blocks = [{"first": f"line {i}", "widest": f"line {i}", "px": 10 + i, "overflow": "auto"}
+              for i in range(7)]
+    lines = browser.describe_overflow(blocks, most=3)
+    assert lines[0] == "+10 px: 'line 0'"
+    assert lines[-1] == "... and 4 more" and len(lines) == 4
