@@ -203,7 +203,8 @@ def test_theorem_3_incoherent_noisy(seed, kind, s, ratio, fill, noise_ratio, sig
     assert sign_recovered(one_step_encode(X, D, tau / 2), H).all()
     report = recovery_conditions(D, H[0], E[0], tau / 2, tau, M=M)
     assert 3 in report.satisfied and report.recovered, report
-    assert report.delta_max <= s * report.mu * M + report.noise_norm + 1e-12 <= tau / 4 + 1e-12
+    # μ and ‖ε‖ are computed in floating point: compare at 1e-9, not at the last bit
+    assert report.delta_max <= s * report.mu * M + report.noise_norm + 1e-9 <= tau / 4 + 2e-9
 
 
 # ------------------------------------------------------------------ where the theorems break
