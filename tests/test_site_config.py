@@ -5,6 +5,7 @@ catch the usual ways an offline site silently breaks before anyone builds it.
 """
 
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -14,6 +15,9 @@ from jupyter_book.config import get_final_config
 from sphinx.util.matching import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import browser  # noqa: E402  (scripts/browser.py: the toc walk the site check uses)
+
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 STATIC = ROOT / "book" / "_static"
@@ -22,17 +26,7 @@ LECTURES = ["01_unsupervised_tasks", "02_sparse_coding", "03_ista_recovery",
 
 
 def toc_files():
-    files = [TOC["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in TOC["parts"]:
-        walk(part["chapters"])
-    return files
+    return browser.toc_documents(ROOT / "_toc.yml")
 
 
 def resolve(doc):

@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-__all__ = ["Case", "run_check", "compare", "rng_for", "short"]
+__all__ = ["Case", "run_check", "compare", "rng_for", "short", "unit_atoms", "value_and_grads"]
 
 NOT_ATTEMPTED = "not attempted yet (the stub still raises NotImplementedError)"
 
@@ -249,3 +249,36 @@ def run_check(name: str, student_fn, cases, *, compare_fn=compare) -> bool:
     except BaseException as exc:                                  # noqa: BLE001
         print(f"✗ {name}: the check could not compare your answer ({_describe(exc)})")
         return False
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers the chapter checks share
+# ---------------------------------------------------------------------------------------
+def unit_atoms(rng, d, k) -> np.ndarray:
+    """A random dictionary of shape (d, k) with unit-norm columns."""
+    D = rng.standard_normal((d, k))
+    return D / np.linalg.norm(D, axis=0)
+
+
+def value_and_grads(fn, *args, wrt=(0,), scalar=False):
+    """Call ``fn`` with ``args[i]`` (i in ``wrt``) requiring grad; return ``(value, *grads)``,
+    the gradients of ``value.sum()``.
+
+    Raises ``TypeError``/``ValueError`` (which :func:`run_check` reports as ✗) if the result is
+    not a tensor, is not a scalar when ``scalar`` is set, or does not depend on those arguments
+    through autograd (a loss computed in numpy, say).
+    """
+    args = list(args)
+    for i in wrt:
+        args[i] = args[i].clone().requires_grad_(True)
+    value = fn(*args)
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"return a torch tensor (so that gradients flow), got "
+                        f"{type(value).__name__}")
+    if scalar and value.numel() != 1:
+        raise ValueError(f"return a scalar loss, got a tensor of shape {tuple(value.shape)}")
+    grads = torch.autograd.grad(value.sum(), [args[i] for i in wrt], allow_unused=True)
+    if any(g is None for g in grads):
+        raise ValueError("the result does not depend on its inputs through autograd")
+    value = value.detach()
+    return (value.reshape(()) if scalar else value,) + tuple(grads)

@@ -12,21 +12,16 @@ import math
 import numpy as np
 
 from ..sparse_coding import lipschitz_constant, one_step_encode, soft_threshold, sparse_objective
-from ._harness import Case, rng_for, run_check
+from ._harness import Case, rng_for, run_check, unit_atoms
 
 __all__ = ["check_soft_thresh", "check_lasso_objective", "check_ista_step", "check_lipschitz",
            "check_fista_momentum", "check_zero_code_threshold", "check_lecture_update",
            "check_my_ista", "check_one_step_lasso"]
 
 
-def _unit_atoms(rng, d, k):
-    D = rng.standard_normal((d, k))
-    return D / np.linalg.norm(D, axis=0)
-
-
 def _problem(rng, n, d, k, density=0.3):
     """A dictionary, samples and sparse-ish codes of matching shapes."""
-    D = _unit_atoms(rng, d, k)
+    D = unit_atoms(rng, d, k)
     H = rng.normal(size=(n, k)) * (rng.random((n, k)) < density)
     return rng.normal(size=(n, d)), D, H
 
@@ -107,7 +102,7 @@ def check_lipschitz(lipschitz, *, seed=None) -> bool:
     def cases():
         out = []
         for d, k in [(8, 12), (16, 6)]:
-            D = _unit_atoms(rng, d, k)
+            D = unit_atoms(rng, d, k)
             out.append(Case(f"random unit-norm {d}×{k}", (D,), lipschitz_constant(D)))
         Q = np.linalg.qr(rng.standard_normal((6, 6)))[0]
         out.append(Case("orthogonal 6×6 (L = 1)", (Q,), 1.0))
@@ -149,10 +144,10 @@ def check_zero_code_threshold(zero_code_threshold, *, seed=None) -> bool:
     def cases():
         out = []
         for n, d, k in [(15, 8, 20), (4, 6, 6)]:
-            X, D = rng.normal(size=(n, d)), _unit_atoms(rng, d, k)
+            X, D = rng.normal(size=(n, d)), unit_atoms(rng, d, k)
             out.append(Case(f"random n = {n}, {d}×{k}", (X, D),
                             np.abs(one_step_encode(X, D, 0.0)).max(axis=1)))
-        D = _unit_atoms(rng, 5, 7)
+        D = unit_atoms(rng, 5, 7)
         X = np.vstack([np.zeros(5), -3.0 * D[:, 2]])
         out.append(Case("a zero sample, and minus three times atom 2", (X, D),
                         np.abs(X @ D).max(axis=1)))

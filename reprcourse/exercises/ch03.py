@@ -15,16 +15,11 @@ from ..instances import (adversarial_noise, equicorrelated_dictionary, noise,
                          orthogonal_dictionary, sparse_codes, union_of_bases)
 from ..recovery import recovery_conditions, recovery_interval, sign_recovered
 from ..sparse_coding import mutual_coherence, one_step_encode
-from ._harness import Case, rng_for, run_check
+from ._harness import Case, rng_for, run_check, unit_atoms
 
 __all__ = ["check_one_step_code", "check_coherence", "check_predict_theorem1",
            "check_predict_theorem2", "check_theorem3_max_sparsity", "check_max_abs_delta",
            "check_largest_lambda", "check_breaking_mu"]
-
-
-def _unit_atoms(rng, d, k):
-    D = rng.standard_normal((d, k))
-    return D / np.linalg.norm(D, axis=0)
 
 
 def check_one_step_code(one_step_code, *, seed=None) -> bool:
@@ -34,10 +29,10 @@ def check_one_step_code(one_step_code, *, seed=None) -> bool:
     def cases():
         out = []
         for n, d, k, lam in [(10, 8, 16, 0.5), (3, 6, 6, 1.0)]:
-            X, D = rng.normal(size=(n, d)), _unit_atoms(rng, d, k)
+            X, D = rng.normal(size=(n, d)), unit_atoms(rng, d, k)
             out.append(Case(f"n = {n}, {d}×{k}, λ = {lam}", (X, D, lam),
                             one_step_encode(X, D, lam)))
-        X, D = rng.normal(size=(4, 5)), _unit_atoms(rng, 5, 9)
+        X, D = rng.normal(size=(4, 5)), unit_atoms(rng, 5, 9)
         out.append(Case("λ = 0 (Dᵀx itself)", (X, D, 0.0), one_step_encode(X, D, 0.0)))
         out.append(Case("zero input", (np.zeros((2, 5)), D, 0.2), np.zeros((2, 9))))
         return out
@@ -56,7 +51,7 @@ def check_coherence(coherence, *, seed=None) -> bool:
         out.append(Case("identity ∪ Hadamard, d = 16 (μ = 1/4)", (union_of_bases(16),), 0.25))
         out.append(Case("orthogonal 5×5 (μ = 0)", (orthogonal_dictionary(5, seed=rng),), 0.0))
         out.append(Case("a single atom (μ = 0)", (rng.normal(size=(4, 1)),), 0.0))
-        D = _unit_atoms(rng, 6, 4)
+        D = unit_atoms(rng, 6, 4)
         D[:, 3] = -2.0 * D[:, 1]
         out.append(Case("atom 3 = −2 × atom 1 (μ = 1)", (D,), 1.0))
         return out

@@ -15,7 +15,7 @@ from torch.nn import functional as F
 
 from ..models import DeepAutoencoder, pretrain, train
 from ..sparse_coding import one_step_encode, sparse_objective
-from ._harness import Case, rng_for, run_check
+from ._harness import Case, rng_for, run_check, value_and_grads
 
 __all__ = ["check_tied_forward", "check_tied_loss", "check_corrupt_input", "check_soft_encode",
            "check_sparse_ae_loss", "check_psd_loss", "check_soft_error_formula",
@@ -45,20 +45,8 @@ def _bce(x_hat, x):
 
 
 def _value_and_grad(fn, *args, wrt=(1,)):
-    """Call ``fn`` with ``args[i]`` (i in ``wrt``) requiring grad; return (value, grads...)."""
-    args = list(args)
-    for i in wrt:
-        args[i] = args[i].clone().requires_grad_(True)
-    value = fn(*args)
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"return a torch tensor (so that gradients flow), got "
-                        f"{type(value).__name__}")
-    if value.numel() != 1:
-        raise ValueError(f"return a scalar loss, got a tensor of shape {tuple(value.shape)}")
-    grads = torch.autograd.grad(value.sum(), [args[i] for i in wrt], allow_unused=True)
-    if any(g is None for g in grads):
-        raise ValueError("the loss does not depend on the weights through autograd")
-    return (value.detach().reshape(()),) + tuple(grads)
+    """A scalar loss and its gradients in the weights (``args[1]`` by default)."""
+    return value_and_grads(fn, *args, wrt=wrt, scalar=True)
 
 
 def _reference_value_and_grad(fn, *args, wrt=(1,)):

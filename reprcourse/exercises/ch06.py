@@ -15,7 +15,7 @@ import torch
 from torch.nn import functional as F
 
 from ..models.vae import VAE, gaussian_kl
-from ._harness import Case, rng_for, run_check
+from ._harness import Case, rng_for, run_check, value_and_grads
 
 __all__ = ["check_kl_closed_form", "check_reparameterize", "check_elbo_loss",
            "check_log_density", "check_iwae_estimate", "check_kl_monte_carlo",
@@ -53,19 +53,8 @@ def check_kl_closed_form(kl_closed_form, *, seed=None) -> bool:
 
 
 def _value_and_grads(fn, *args, wrt=(0, 1)):
-    """Call ``fn`` with ``args[i]`` (i in ``wrt``) requiring grad; return (value, grads...)
-    of ``value.sum()``; raise if the result is not a tensor that depends on them."""
-    args = list(args)
-    for i in wrt:
-        args[i] = args[i].clone().requires_grad_(True)
-    value = fn(*args)
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"return a torch tensor (so that gradients flow), got "
-                        f"{type(value).__name__}")
-    grads = torch.autograd.grad(value.sum(), [args[i] for i in wrt], allow_unused=True)
-    if any(g is None for g in grads):
-        raise ValueError("the result does not depend on mu and logvar through autograd")
-    return (value.detach(),) + tuple(grads)
+    """Values and their gradients in ``mu`` and ``logvar`` (``args[0]``, ``args[1]``)."""
+    return value_and_grads(fn, *args, wrt=wrt)
 
 
 def _reparameterize(mu, logvar, eps):
