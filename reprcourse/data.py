@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_choice, check_generator, check_int
+from ._validation import check_array, check_choice, check_generator, check_int
 
 __all__ = ["natural_images", "natural_patches", "mnist", "digits", "textures", "extract_patches",
            "TEXTURE_NAMES", "IMAGE_NAMES", "word_vectors"]
@@ -76,7 +77,6 @@ def extract_patches(image, n, size=8, seed=0) -> np.ndarray:
     -------
     array of shape (n, size * size)
     """
-    from ._validation import check_array
     image = check_array(image, "image", shape_hint="(height, width)")
     image = np.asarray(image, dtype=np.float64)
     n = check_int(n, "n", low=1)
@@ -218,7 +218,6 @@ def word_vectors(n_words=None, *, normalize=False):
     TypeError
         If ``n_words`` is not an integer or ``normalize`` not a bool.
     """
-    from pathlib import Path
     with np.load(Path(__file__).parent / "assets" / "glove_6b_50d_top30k.npz") as f:
         words, vectors = f["words"], f["vectors"]
     n = len(words) if n_words is None else check_int(n_words, "n_words", low=1, high=len(words))
