@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: all venv book test test-package test-notebooks test-numerics lab lab-check student outputs \
+.PHONY: all venv book test test-package test-notebooks test-numerics lab lab-check student student-check outputs \
 	site-check bench clean
 
 all: test
@@ -69,6 +69,11 @@ lab-check: $(STAMP)
 ## The student edition: every chapter without its `solution` cells, into _build/student.
 student: $(STAMP)
 	$(BIN)/python scripts/make_student.py --out _build/student
+
+## Run the student edition top to bottom, untouched (no solution cells): it must not raise;
+## every check reports "not attempted yet".
+student-check: student
+	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python scripts/execute_notebooks.py _build/student/*.ipynb
 
 ## Re-execute the chapters in place and store their outputs (and the values of inline
 ## {eval} roles, which JupyterLab shows before anything runs). Run after changing a chapter.

@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print("  " + problem.replace("\n", "\n  "))
         failed += bool(problems)
+    print(f"{len(paths) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

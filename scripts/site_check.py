@@ -143,14 +143,11 @@ CODE_BLOCKS = "div.highlight pre, .cell_input pre, .cell_output pre"
 PHONE = (390, 844)
 
 
-def check_code_width(page, report: PageReport, strict: bool):
-    """List (or, ``strict``, fail on) each code block wider inside than its box, collapsed
-    cells (``hide-cell``) opened first: the reader sees a line cut at the column's edge.
-    Listed by default for now: the exercise cells still hold lines of up to ~100 characters
-    (issue 17 stays open until they are wrapped; then make strict the default)."""
+def check_code_width(page, report: PageReport):
+    """Fail on each code block wider inside than its box, collapsed cells (``hide-cell``)
+    opened first: the reader would see a line cut at the column's edge."""
     for line in describe_overflow(overflowing(page, CODE_BLOCKS)):
-        (report.fail if strict else report.notes.append)(
-            f"code wider than its box: {line}")
+        report.fail(f"code wider than its box: {line}")
 
 
 def check_phone(context, base: str, path: str, shots: Path, report: PageReport):
@@ -181,8 +178,7 @@ def page_stem(path: str) -> str:
     return path.replace("/", "__").removesuffix(".html")
 
 
-def check_page(context, base: str, path: str, shots: Path,
-               strict_code_width: bool = False) -> PageReport:
+def check_page(context, base: str, path: str, shots: Path) -> PageReport:
     report = PageReport(path)
     page = context.new_page()
 
@@ -218,7 +214,7 @@ def check_page(context, base: str, path: str, shots: Path,
         n_stderr = page.locator(".cell_output .stderr").count()
         if n_stderr:    # shown on the page, not an error: usually a Python warning to silence
             report.notes.append(f"{n_stderr} stderr output(s) shown, e.g. warnings")
-        check_code_width(page, report, strict_code_width)
+        check_code_width(page, report)
         page.wait_for_load_state("networkidle")
     except PlaywrightError as exc:
         report.fail(f"check aborted: {str(exc).splitlines()[0]}")
@@ -227,8 +223,7 @@ def check_page(context, base: str, path: str, shots: Path,
     return report
 
 
-def run(site: Path, pages: list[str], shots: Path, phone: bool = True,
-        strict_code_width: bool = False) -> int:
+def run(site: Path, pages: list[str], shots: Path, phone: bool = True) -> int:
     if chromium_missing():
         return 2
     missing = [p for p in pages if not (site / p).is_file()]
@@ -240,7 +235,7 @@ def run(site: Path, pages: list[str], shots: Path, phone: bool = True,
         for path in pages:
             if path in missing:
                 continue
-            report = check_page(context, base, path, shots, strict_code_width)
+            report = check_page(context, base, path, shots)
             if phone_context is not None:
                 check_phone(phone_context, base, path, shots, report)
             reports.append(report)
@@ -267,8 +262,6 @@ def main(argv=None) -> int:
     parser.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"),
                         help="the built site (default: _build/html)")
     parser.add_argument("--toc", default=str(ROOT / "_toc.yml"))
-    parser.add_argument("--strict-code-width", action="store_true",
-                        help="fail (not only list) code blocks wider than their box")
     parser.add_argument("--out", default=None,
                         help="screenshot folder (default: <site>/../site-check)")
     parser.add_argument("--pages", nargs="*",
@@ -279,8 +272,7 @@ def main(argv=None) -> int:
     site = Path(args.site).resolve()
     pages = args.pages or toc_pages(Path(args.toc))
     shots = Path(args.out).resolve() if args.out else site.parent / "site-check"
-    return run(site, pages, shots, phone=args.phone,
-               strict_code_width=args.strict_code_width)
+    return run(site, pages, shots, phone=args.phone)
 
 
 if __name__ == "__main__":

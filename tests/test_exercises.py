@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))   # tests/exercise_solutions.py
-import exercise_solutions as sol  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # tests/notebook_solutions.py
+import notebook_solutions  # noqa: E402
 from reprcourse import lipschitz_constant, soft_threshold
 from reprcourse.exercises import ch01, ch02, ch03, ch04, ch05, ch06
 from reprcourse.exercises._harness import Case, run_check, short
@@ -18,6 +18,8 @@ from reprcourse.models import Autoencoder, SparseAutoencoder, VAE, corrupt
 from reprcourse.inpainting import masked_sparse_code
 from reprcourse.recovery import recovery_conditions
 from reprcourse.sparse_coding import ista, sparse_objective
+
+sol = notebook_solutions.load()       # the solution cells of the chapters, as students see them
 
 MODULES = (ch01, ch02, ch03, ch04, ch05, ch06)
 
@@ -111,13 +113,13 @@ def test_every_check_has_a_solution_and_a_wrong_answer():
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_solution_passes(name, capsys):
-    assert CHECKS[name](getattr(sol, f"solution_{name}")) is True
+    assert bool(CHECKS[name](getattr(sol, f"solution_{name}"))) is True
     assert capsys.readouterr().out.startswith(f"✓ {name}: ")
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_wrong_answer_fails(name, capsys):
-    assert CHECKS[name](WRONG[name]) is False
+    assert bool(CHECKS[name](WRONG[name])) is False
     out = capsys.readouterr().out
     assert out.startswith(f"✗ {name}: case '"), out
     assert "expected" in out or "raised" in out
@@ -129,7 +131,7 @@ def _stub(*args, **kwargs):
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_stub_is_not_attempted(name, capsys):
-    assert CHECKS[name](_stub) is False
+    assert bool(CHECKS[name](_stub)) is False
     assert capsys.readouterr().out == (f"○ {name}: not attempted yet "
                                        "(the stub still raises NotImplementedError)\n")
 
@@ -145,13 +147,13 @@ BAD = {"raises": lambda *a, **k: 1 / 0,
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_never_raises(name, capsys):
     for what, bad in BAD.items():
-        assert CHECKS[name](bad) is False, what
+        assert bool(CHECKS[name](bad)) is False, what
         out = capsys.readouterr().out
         assert out.startswith(f"✗ {name}: ") and out.count("\n") == 1, (what, out)
 
 
 def test_not_a_function(capsys):
-    assert ch02.check_soft_thresh(3.0) is False
+    assert bool(ch02.check_soft_thresh(3.0)) is False
     assert "expected a function" in capsys.readouterr().out
 
 
@@ -186,6 +188,18 @@ def test_harness_messages(capsys):
     assert not run_check("demo", lambda v: 0, lambda: [][0])              # bad case builder
     assert "the check could not compare" in capsys.readouterr().out
     assert len(short(np.arange(1000.0))) < 100
+
+
+def test_a_check_ending_a_cell_shows_only_its_line(capsys):
+    """In a notebook the printed ✓ line is all a check cell shows: its value adds nothing
+    (IPython's formatter gives it no representation, so the kernel sends no result)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    result = run_check("demo", abs, [Case("one", (-2.0,), 2.0)])
+    assert result and capsys.readouterr().out == "✓ demo: the 1 case passes\n"
+    assert InteractiveShell.instance().display_formatter.format(result) == ({}, {})
+    assert capsys.readouterr().out == ""
+    result = run_check("demo", abs, [Case("one", (-2.0,), 3.0)])
+    assert not result and repr(result).startswith("✗ demo: case 'one'")
 
 
 # --- the references agree with the package's models and solvers -------------------------

@@ -1,5 +1,7 @@
 """The pure parts of scripts/lab_check.py and scripts/browser.py (no browser, no JupyterLab)."""
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -110,3 +112,16 @@ def test_describe_overflow_caps_the_list():
     lines = browser.describe_overflow(blocks, most=3)
     assert lines[0] == "+10 px: 'line 0'"
     assert lines[-1] == "... and 4 more" and len(lines) == 4
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "book").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_chapters_use_only_roles_jupyterlab_resolves(path):
+    """jupyterlab-myst resolves ``{eval}`` and ``{math}`` but has no bibliography and no glue:
+    a ``{cite}`` or ``{glue}`` role left in a chapter shows as a red "not found" mark there."""
+    cells = json.loads(path.read_text())["cells"]
+    roles = {name for cell in cells if cell["cell_type"] == "markdown"
+             for name in re.findall(r"\{(cite[\w:]*|glue[\w:]*)\}`", "".join(cell["source"]))}
+    assert not roles, f"{path.name} uses {sorted(roles)}"

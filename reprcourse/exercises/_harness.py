@@ -10,7 +10,7 @@ line:
   shape or type;
 * ``○ <exercise>: not attempted yet (the stub still raises NotImplementedError)``
 
-and returns ``True`` only when every case passes. Nothing the student's code does can make a
+and returns a :class:`CheckResult`, true only when every case passes. Nothing the student's code does can make a
 check raise, so "Run All" always reaches the end of the notebook.
 """
 
@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-__all__ = ["Case", "run_check", "compare", "rng_for", "short", "unit_atoms", "value_and_grads"]
+__all__ = ["Case", "CheckResult", "run_check", "compare", "rng_for", "short", "unit_atoms", "value_and_grads"]
 
 NOT_ATTEMPTED = "not attempted yet (the stub still raises NotImplementedError)"
 
@@ -59,6 +59,27 @@ class Case:
     call: Callable | None = None
     atol: float = 1e-6
     rtol: float = 1e-6
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of a check: truthy exactly when every case passed.
+
+    The check has already printed ``message``, so a notebook shows nothing more for a check
+    call that ends a cell (no stray ``True`` under the ✓ line).
+    """
+
+    passed: bool
+    message: str
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return self.message
+
+    def _ipython_display_(self):
+        """Display nothing: the line was printed when the check ran."""
 
 
 def rng_for(exercise: str, seed=None) -> np.random.Generator:
@@ -194,7 +215,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def run_check(name: str, student_fn, cases, *, compare_fn=compare) -> bool:
+def run_check(name: str, student_fn, cases, *, compare_fn=compare) -> CheckResult:
     """Run ``student_fn`` on every case, print one line of feedback, return whether all pass.
 
     Parameters
@@ -211,44 +232,54 @@ def run_check(name: str, student_fn, cases, *, compare_fn=compare) -> bool:
 
     Returns
     -------
-    bool
+    CheckResult
         True when every case passes; never raises (except KeyboardInterrupt).
     """
     try:
-        if not callable(student_fn):
-            print(f"✗ {name}: expected a function, got {_kind(student_fn)} {short(student_fn)}")
-            return False
-        n_cases = 0
-        for case in (cases() if callable(cases) else cases):          # lazily: stop early
-            n_cases += 1
-            args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-            try:
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    if case.call is None:
-                        got = student_fn(*args, **kwargs)
-                    else:
-                        got = case.call(student_fn, *args, **kwargs)
-            except NotImplementedError:
-                print(f"○ {name}: {NOT_ATTEMPTED}")
-                return False
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:                          # noqa: BLE001 (never raise)
-                print(f"✗ {name}: case '{case.name}': your function raised {_describe(exc)}")
-                return False
-            problem = compare_fn(case.expected, got, atol=case.atol, rtol=case.rtol)
-            if problem:
-                print(f"✗ {name}: case '{case.name}': {problem}")
-                return False
-        print(f"✓ {name}: " + (f"all {n_cases} cases pass" if n_cases > 1
-                               else "the 1 case passes"))
-        return True
+        return _report(name, True, _run_cases(student_fn, cases, compare_fn))
+    except _Failed as failure:
+        return _report(name, False, str(failure))
     except KeyboardInterrupt:
         raise
     except BaseException as exc:                                  # noqa: BLE001
-        print(f"✗ {name}: the check could not compare your answer ({_describe(exc)})")
-        return False
+        return _report(name, False, f"the check could not compare your answer ({_describe(exc)})")
+
+
+class _Failed(Exception):
+    """A case failed or the stub is untouched; the text says which, for the student."""
+
+
+def _report(name, passed, text):
+    mark = "✓" if passed else ("○" if text == NOT_ATTEMPTED else "✗")
+    print(f"{mark} {name}: {text}")
+    return CheckResult(passed, f"{mark} {name}: {text}")
+
+
+def _run_cases(student_fn, cases, compare_fn) -> str:
+    """The text of a pass; raises :class:`_Failed` with the text of the first failure."""
+    if not callable(student_fn):
+        raise _Failed(f"expected a function, got {_kind(student_fn)} {short(student_fn)}")
+    n_cases = 0
+    for case in (cases() if callable(cases) else cases):              # lazily: stop early
+        n_cases += 1
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                if case.call is None:
+                    got = student_fn(*args, **kwargs)
+                else:
+                    got = case.call(student_fn, *args, **kwargs)
+        except NotImplementedError:
+            raise _Failed(NOT_ATTEMPTED) from None
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:                              # noqa: BLE001 (never raise)
+            raise _Failed(f"case '{case.name}': your function raised {_describe(exc)}") from None
+        problem = compare_fn(case.expected, got, atol=case.atol, rtol=case.rtol)
+        if problem:
+            raise _Failed(f"case '{case.name}': {problem}")
+    return f"all {n_cases} cases pass" if n_cases > 1 else "the 1 case passes"
 
 
 # ---------------------------------------------------------------------------------------

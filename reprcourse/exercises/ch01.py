@@ -2,7 +2,7 @@
 
 Each ``check_<name>(student_fn, *, seed=None)`` runs the student's function on random
 instances and edge cases, compares with :mod:`reprcourse.structure`, prints ✓/✗/○ and returns
-a bool; it never raises.
+a truthy-when-passed :class:`CheckResult`; it never raises.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..structure import assign_clusters, kmeans_plusplus, pca
-from ._harness import Case, compare, rng_for, run_check
+from ._harness import Case, CheckResult, compare, rng_for, run_check
 
 __all__ = ["check_pca_directions", "check_assign_labels", "check_update_centres",
            "check_seeding_probabilities", "check_covariance_spectrum", "check_onehot_check",
@@ -42,7 +42,7 @@ def _up_to_sign(expected, got, *, atol, rtol):
     return compare(expected, g * flip, atol=atol, rtol=rtol)
 
 
-def check_pca_directions(pca_directions, *, seed=None) -> bool:
+def check_pca_directions(pca_directions, *, seed=None) -> CheckResult:
     """``pca_directions(X, k)`` -> the first ``k`` principal directions as rows, (k, d).
 
     Compared with :func:`reprcourse.structure.pca` up to the sign of each direction.
@@ -64,7 +64,7 @@ def check_pca_directions(pca_directions, *, seed=None) -> bool:
                          else compare(e, g, atol=atol, rtol=rtol)))
 
 
-def check_assign_labels(assign_labels, *, seed=None) -> bool:
+def check_assign_labels(assign_labels, *, seed=None) -> CheckResult:
     """``assign_labels(X, C)`` -> index of the nearest centre of every sample, (n,) ints."""
     rng = rng_for("assign_labels", seed)
 
@@ -83,7 +83,7 @@ def check_assign_labels(assign_labels, *, seed=None) -> bool:
     return run_check("assign_labels", assign_labels, cases)
 
 
-def check_update_centres(update_centres, *, seed=None) -> bool:
+def check_update_centres(update_centres, *, seed=None) -> CheckResult:
     """``update_centres(X, labels, k)`` -> the mean of every cluster, (k, d)."""
     rng = rng_for("update_centres", seed)
 
@@ -108,7 +108,7 @@ def _seeding(X, C):
     return d2 / d2.sum()
 
 
-def check_seeding_probabilities(seeding_probabilities, *, seed=None) -> bool:
+def check_seeding_probabilities(seeding_probabilities, *, seed=None) -> CheckResult:
     """``seeding_probabilities(X, C)`` -> k-means++ probabilities of the next centre, (n,)."""
     rng = rng_for("seeding_probabilities", seed)
 
@@ -126,7 +126,7 @@ def check_seeding_probabilities(seeding_probabilities, *, seed=None) -> bool:
     return run_check("seeding_probabilities", seeding_probabilities, cases)
 
 
-def check_covariance_spectrum(covariance_spectrum, *, seed=None) -> bool:
+def check_covariance_spectrum(covariance_spectrum, *, seed=None) -> CheckResult:
     """``covariance_spectrum(X)`` -> eigenvalues of the sample covariance, largest first."""
     rng = rng_for("covariance_spectrum", seed)
 
@@ -142,7 +142,7 @@ def check_covariance_spectrum(covariance_spectrum, *, seed=None) -> bool:
     return run_check("covariance_spectrum", covariance_spectrum, cases)
 
 
-def check_onehot_check(onehot_check, *, seed=None) -> bool:
+def check_onehot_check(onehot_check, *, seed=None) -> CheckResult:
     """``onehot_check(X, C, labels)`` -> (``‖X − HC‖²_F``, least-squares decoder ``C``)."""
     rng = rng_for("onehot_check", seed)
 
@@ -158,7 +158,7 @@ def check_onehot_check(onehot_check, *, seed=None) -> bool:
     return run_check("onehot_check", onehot_check, cases)
 
 
-def check_lloyd_step(lloyd_step, *, seed=None) -> bool:
+def check_lloyd_step(lloyd_step, *, seed=None) -> CheckResult:
     """``lloyd_step(X, C0)`` -> centres after one assignment and one update step, (k, d)."""
     rng = rng_for("lloyd_step", seed)
 

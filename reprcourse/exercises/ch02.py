@@ -2,7 +2,7 @@
 
 Each ``check_<name>(student_fn, *, seed=None)`` compares the student's function with
 :mod:`reprcourse.sparse_coding` on random instances and edge cases (zero input, λ = 0, one
-sample), prints ✓/✗/○ and returns a bool; it never raises.
+sample), prints ✓/✗/○ and returns a :class:`CheckResult` (truthy when passed); it never raises.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..sparse_coding import lipschitz_constant, one_step_encode, soft_threshold, sparse_objective
-from ._harness import Case, rng_for, run_check, unit_atoms
+from ._harness import Case, CheckResult, rng_for, run_check, unit_atoms
 
 __all__ = ["check_soft_thresh", "check_lasso_objective", "check_ista_step", "check_lipschitz",
            "check_fista_momentum", "check_zero_code_threshold", "check_lecture_update",
@@ -31,7 +31,7 @@ def _ista_step(H, X, D, lam, alpha):
     return soft_threshold(H - alpha * (H @ D.T - X) @ D, alpha * lam)
 
 
-def check_soft_thresh(soft_thresh, *, seed=None) -> bool:
+def check_soft_thresh(soft_thresh, *, seed=None) -> CheckResult:
     """``soft_thresh(x, tau)`` -> ``sign(x) max(|x| − τ, 0)`` entrywise, same shape as x."""
     rng = rng_for("soft_thresh", seed)
 
@@ -51,7 +51,7 @@ def check_soft_thresh(soft_thresh, *, seed=None) -> bool:
     return run_check("soft_thresh", soft_thresh, cases)
 
 
-def check_lasso_objective(lasso_objective, *, seed=None) -> bool:
+def check_lasso_objective(lasso_objective, *, seed=None) -> CheckResult:
     """``lasso_objective(X, D, H, lam)`` -> ``mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` (a float)."""
     rng = rng_for("lasso_objective", seed)
 
@@ -72,7 +72,7 @@ def check_lasso_objective(lasso_objective, *, seed=None) -> bool:
     return run_check("lasso_objective", lasso_objective, cases)
 
 
-def check_ista_step(ista_step, *, seed=None) -> bool:
+def check_ista_step(ista_step, *, seed=None) -> CheckResult:
     """``ista_step(H, X, D, lam, alpha)`` -> ``thr_{αλ}(H − α (H Dᵀ − X) D)``, (n, k)."""
     rng = rng_for("ista_step", seed)
 
@@ -95,7 +95,7 @@ def check_ista_step(ista_step, *, seed=None) -> bool:
     return run_check("ista_step", ista_step, cases)
 
 
-def check_lipschitz(lipschitz, *, seed=None) -> bool:
+def check_lipschitz(lipschitz, *, seed=None) -> CheckResult:
     """``lipschitz(D)`` -> ``L = ‖D‖₂² = λ_max(DᵀD)`` (a float)."""
     rng = rng_for("lipschitz", seed)
 
@@ -119,7 +119,7 @@ def _momentum(H, H_prev, t):
     return H + ((t - 1.0) / t_next) * (H - H_prev), t_next
 
 
-def check_fista_momentum(fista_momentum, *, seed=None) -> bool:
+def check_fista_momentum(fista_momentum, *, seed=None) -> CheckResult:
     """``fista_momentum(H, H_prev, t)`` -> ``(Y, t_next)``, the extrapolated point and new t."""
     rng = rng_for("fista_momentum", seed)
 
@@ -136,7 +136,7 @@ def check_fista_momentum(fista_momentum, *, seed=None) -> bool:
     return run_check("fista_momentum", fista_momentum, cases)
 
 
-def check_zero_code_threshold(zero_code_threshold, *, seed=None) -> bool:
+def check_zero_code_threshold(zero_code_threshold, *, seed=None) -> CheckResult:
     """``zero_code_threshold(X, D)`` -> per sample the smallest λ whose lasso code is 0,
     ``max_j |d_jᵀ x_i|``, shape (n,)."""
     rng = rng_for("zero_code_threshold", seed)
@@ -156,7 +156,7 @@ def check_zero_code_threshold(zero_code_threshold, *, seed=None) -> bool:
     return run_check("zero_code_threshold", zero_code_threshold, cases)
 
 
-def check_lecture_update(lecture_update, *, seed=None) -> bool:
+def check_lecture_update(lecture_update, *, seed=None) -> CheckResult:
     """``lecture_update(h, g, alpha, lam)`` -> the lecture's rule, ``thr_{αλ}(h − α g)``."""
     rng = rng_for("lecture_update", seed)
 
@@ -183,7 +183,7 @@ def _ista(X, D, lam, n_iter):
     return H, np.array(objectives)
 
 
-def check_my_ista(my_ista, *, seed=None) -> bool:
+def check_my_ista(my_ista, *, seed=None) -> CheckResult:
     """``my_ista(X, D, lam, n_iter)`` -> ``(H, objectives)`` after ``n_iter`` ISTA steps from 0."""
     rng = rng_for("my_ista", seed)
 
@@ -201,7 +201,7 @@ def check_my_ista(my_ista, *, seed=None) -> bool:
     return run_check("my_ista", my_ista, cases)
 
 
-def check_one_step_lasso(one_step_lasso, *, seed=None) -> bool:
+def check_one_step_lasso(one_step_lasso, *, seed=None) -> CheckResult:
     """``one_step_lasso(X, Q, lam)`` -> the lasso codes for an orthonormal ``Q``: thr_λ(XQ)."""
     rng = rng_for("one_step_lasso", seed)
 

@@ -4,7 +4,7 @@ The three theorems come as "predict, then check" exercises: the student's functi
 prediction (a bool or a number) worked out from the theorem or the lemma behind it, and the
 check compares it with what the package *computes* — one step of ISTA run on instances made
 by :mod:`reprcourse.instances`, judged by :mod:`reprcourse.recovery`. Each
-``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a bool and never raises.
+``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a :class:`CheckResult` (truthy when passed) and never raises.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from ..instances import (adversarial_noise, equicorrelated_dictionary, noise,
                          orthogonal_dictionary, sparse_codes, union_of_bases)
 from ..recovery import recovery_conditions, recovery_interval, sign_recovered
 from ..sparse_coding import mutual_coherence, one_step_encode
-from ._harness import Case, rng_for, run_check, unit_atoms
+from ._harness import Case, CheckResult, rng_for, run_check, unit_atoms
 
 __all__ = ["check_one_step_code", "check_coherence", "check_predict_theorem1",
            "check_predict_theorem2", "check_theorem3_max_sparsity", "check_max_abs_delta",
            "check_largest_lambda", "check_breaking_mu"]
 
 
-def check_one_step_code(one_step_code, *, seed=None) -> bool:
+def check_one_step_code(one_step_code, *, seed=None) -> CheckResult:
     """``one_step_code(X, D, lam)`` -> ``thr_λ(X D)``: one ISTA step from 0, step 1, (n, k)."""
     rng = rng_for("one_step_code", seed)
 
@@ -40,7 +40,7 @@ def check_one_step_code(one_step_code, *, seed=None) -> bool:
     return run_check("one_step_code", one_step_code, cases)
 
 
-def check_coherence(coherence, *, seed=None) -> bool:
+def check_coherence(coherence, *, seed=None) -> CheckResult:
     """``coherence(D)`` -> ``μ = max_{i≠j} |⟨d_i, d_j⟩|`` after normalising the columns."""
     rng = rng_for("coherence", seed)
 
@@ -65,7 +65,7 @@ def _one_step_recovers(D, h, lam, eps=None):
     return bool(sign_recovered(one_step_encode(x, D, lam), h[None])[0])
 
 
-def check_predict_theorem1(predict_theorem1, *, seed=None) -> bool:
+def check_predict_theorem1(predict_theorem1, *, seed=None) -> CheckResult:
     """``predict_theorem1(h_star, lam)`` -> predicted bool: does one step recover the signs of
     ``h_star`` from ``x = D h_star`` for an orthogonal ``D`` (no noise)? Checked by running it."""
     rng = rng_for("predict_theorem1", seed)
@@ -97,7 +97,7 @@ def _worst_case_recovers(D, h, e, lam):
                for t in ("support", "off_support"))
 
 
-def check_predict_theorem2(predict_theorem2, *, seed=None) -> bool:
+def check_predict_theorem2(predict_theorem2, *, seed=None) -> CheckResult:
     """``predict_theorem2(noise_norm, lam, tau)`` -> predicted bool: does one step recover the
     signs of *every* code with ``|h*ᵢ| ≥ τ`` from ``x = D h* + ε`` for *every* ``ε`` of that
     norm (orthogonal D)? Checked against worst-case noise on a code with all ``|h*ᵢ| = τ``."""
@@ -143,7 +143,7 @@ def _theorem3_max_sparsity(mu, M, tau, noise_norm, n_atoms, rng):
     return lo
 
 
-def check_theorem3_max_sparsity(theorem3_max_sparsity, *, seed=None) -> bool:
+def check_theorem3_max_sparsity(theorem3_max_sparsity, *, seed=None) -> CheckResult:
     """``theorem3_max_sparsity(mu, M, tau, noise_norm, n_atoms)`` -> the largest sparsity
     ``‖h*‖₀`` (0 if none) for which theorem 3 guarantees one-step recovery; checked against the
     hypotheses the package evaluates on an equicorrelated dictionary of coherence ``mu``."""
@@ -171,7 +171,7 @@ def _instances(rng, n, d, s, e):
     return X, D, H
 
 
-def check_max_abs_delta(max_abs_delta, *, seed=None) -> bool:
+def check_max_abs_delta(max_abs_delta, *, seed=None) -> CheckResult:
     """``max_abs_delta(X, D, H)`` -> ``max_i |(Dᵀx)_i − h*_i|`` for every row, shape (n,)."""
     rng = rng_for("max_abs_delta", seed)
 
@@ -188,7 +188,7 @@ def check_max_abs_delta(max_abs_delta, *, seed=None) -> bool:
     return run_check("max_abs_delta", max_abs_delta, cases)
 
 
-def check_largest_lambda(largest_lambda, *, seed=None) -> bool:
+def check_largest_lambda(largest_lambda, *, seed=None) -> CheckResult:
     """``largest_lambda(x, D, h_star)`` -> the supremum of the λ for which one step recovers
     the signs (to 1e-5), for one sample ``x`` of shape (1, d)."""
     rng = rng_for("largest_lambda", seed)
@@ -204,7 +204,7 @@ def check_largest_lambda(largest_lambda, *, seed=None) -> bool:
     return run_check("largest_lambda", largest_lambda, cases)
 
 
-def check_breaking_mu(breaking_mu, *, seed=None) -> bool:
+def check_breaking_mu(breaking_mu, *, seed=None) -> CheckResult:
     """``breaking_mu(s, M, tau)`` -> the coherence μ* above which one step fails for a code of
     ``s`` non-zeros all equal to ``+M`` on an equicorrelated dictionary (λ = τ/2, no noise)."""
     rng = rng_for("breaking_mu", seed)

@@ -3,7 +3,7 @@
 Each ``check_<name>(student_fn, *, seed=None)`` compares the student's function with the
 package (:mod:`reprcourse.sparse_coding`, :mod:`reprcourse.inpainting`) or with the update
 formulas of :mod:`reprcourse.dictionary_learning` written out below, prints ✓/✗/○, returns a
-bool and never raises.
+truthy :class:`CheckResult` and never raises.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 
 from ..inpainting import inpaint, random_mask, smooth_fill
 from ..sparse_coding import fista, sparse_objective
-from ._harness import Case, rng_for, run_check
+from ._harness import Case, CheckResult, rng_for, run_check
 
 __all__ = ["check_sufficient_statistics", "check_update_atom", "check_normalize_atoms",
            "check_masked_objective", "check_gradient_step", "check_inpainting_errors",
@@ -26,7 +26,7 @@ def _problem(rng, n, d, k, density=0.3):
     return rng.normal(size=(n, d)), D, H
 
 
-def check_sufficient_statistics(sufficient_statistics, *, seed=None) -> bool:
+def check_sufficient_statistics(sufficient_statistics, *, seed=None) -> CheckResult:
     """``sufficient_statistics(X, H)`` -> ``(A, B) = (HᵀH, XᵀH)``, shapes (k, k) and (d, k)."""
     rng = rng_for("sufficient_statistics", seed)
 
@@ -50,7 +50,7 @@ def _update_atom(D, A, B, j):
     return c / norm if norm > 0 else D[:, j].copy()
 
 
-def check_update_atom(update_atom, *, seed=None) -> bool:
+def check_update_atom(update_atom, *, seed=None) -> CheckResult:
     """``update_atom(D, A, B, j)`` -> the new unit-norm atom ``d_j``, shape (d,)."""
     rng = rng_for("update_atom", seed)
 
@@ -76,7 +76,7 @@ def _normalize(D):
     return np.where(norms > 0, D / np.where(norms > 0, norms, 1.0), D)
 
 
-def check_normalize_atoms(normalize_atoms, *, seed=None) -> bool:
+def check_normalize_atoms(normalize_atoms, *, seed=None) -> CheckResult:
     """``normalize_atoms(D)`` -> ``D`` with unit-norm columns; zero columns stay zero."""
     rng = rng_for("normalize_atoms", seed)
 
@@ -101,7 +101,7 @@ def _masked_objective(X, M, D, H, lam):
     return float((0.5 * (R * R).sum(1) + lam * np.abs(H).sum(1)).mean())
 
 
-def check_masked_objective(masked_objective, *, seed=None) -> bool:
+def check_masked_objective(masked_objective, *, seed=None) -> CheckResult:
     """``masked_objective(X, M, D, H, lam)`` -> ``mean_i ½‖m_i ⊙ (x_i − D h_i)‖² + λ‖h_i‖₁``."""
     rng = rng_for("masked_objective", seed)
 
@@ -130,7 +130,7 @@ def _gradient_step(X, H, D, alpha):
     return D_new / np.linalg.norm(D_new, axis=0)
 
 
-def check_gradient_step(gradient_step, *, seed=None) -> bool:
+def check_gradient_step(gradient_step, *, seed=None) -> CheckResult:
     """``gradient_step(X, H, D, alpha)`` -> ``normalise(D + α (X − H Dᵀ)ᵀ H / n)``, (d, k)."""
     rng = rng_for("gradient_step", seed)
 
@@ -161,7 +161,7 @@ def _inpainting_errors(target, D, fractions):
     return errors
 
 
-def check_inpainting_errors(inpainting_errors, *, seed=None) -> bool:
+def check_inpainting_errors(inpainting_errors, *, seed=None) -> CheckResult:
     """``inpainting_errors(target, D, fractions)`` -> ``{fraction: (rmse_dictionary,
     rmse_smooth)}``, RMSE on the missing pixels only, masks ``random_mask(..., seed=0)``."""
     rng = rng_for("inpainting_errors", seed)
@@ -183,7 +183,7 @@ def _objective_of_codes(student_fn, components, X, lam):
     return sparse_objective(X, components.T, np.asarray(H, dtype=np.float64), lam)
 
 
-def check_transform_codes(transform_codes, *, seed=None) -> bool:
+def check_transform_codes(transform_codes, *, seed=None) -> CheckResult:
     """``transform_codes(components, X, lam)`` -> lasso codes (n, k) for a dictionary given in
     scikit-learn's layout (atoms as *rows*, shape (k, d)); scored by the objective they reach,
     which must be within 1e-6 of the optimum."""

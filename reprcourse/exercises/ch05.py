@@ -4,7 +4,7 @@ The references are a few lines of torch each, written out here with the formula 
 (the same formulas as :mod:`reprcourse.models`); the package tests tie them to the models.
 Loss exercises are checked on their value *and* on their gradient with respect to the weights,
 so a loss computed outside autograd (numpy, ``.item()``, ``.detach()``) is caught. Each
-``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a bool, never raises.
+``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a :class:`CheckResult` (truthy when passed), never raises.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from torch.nn import functional as F
 
 from ..models import DeepAutoencoder, pretrain, train
 from ..sparse_coding import one_step_encode, sparse_objective
-from ._harness import Case, rng_for, run_check, value_and_grads
+from ._harness import Case, CheckResult, rng_for, run_check, value_and_grads
 
 __all__ = ["check_tied_forward", "check_tied_loss", "check_corrupt_input", "check_soft_encode",
            "check_sparse_ae_loss", "check_psd_loss", "check_soft_error_formula",
@@ -53,7 +53,7 @@ def _reference_value_and_grad(fn, *args, wrt=(1,)):
     return tuple(v.detach() for v in _value_and_grad(fn, *args, wrt=wrt))
 
 
-def check_tied_forward(tied_forward, *, seed=None) -> bool:
+def check_tied_forward(tied_forward, *, seed=None) -> CheckResult:
     """``tied_forward(x, W, b, c)`` -> ``(z, x_hat)`` with ``z = σ(xW + b)`` (n, k) and
     ``x_hat = σ(zWᵀ + c)`` (n, d)."""
     rng = rng_for("tied_forward", seed)
@@ -74,7 +74,7 @@ def _tied_loss(x, W, b, c):
     return _bce(_tied_forward(x, W, b, c)[1], x)
 
 
-def check_tied_loss(tied_loss, *, seed=None) -> bool:
+def check_tied_loss(tied_loss, *, seed=None) -> CheckResult:
     """``tied_loss(x, W, b, c)`` -> scalar tensor: the cross-entropy of the tied autoencoder's
     reconstruction, summed over pixels and averaged over the batch; checked on its value and
     on its gradient with respect to ``W``."""
@@ -101,7 +101,7 @@ def _corrupt(x, kind, level, noise):
     return x * (noise >= level) if kind == "dropout" else x + level * noise
 
 
-def check_corrupt_input(corrupt_input, *, seed=None) -> bool:
+def check_corrupt_input(corrupt_input, *, seed=None) -> CheckResult:
     """``corrupt_input(x, kind, level, noise)`` -> the corrupted input (same shape), with the
     random numbers given: uniform ``u`` for ``kind="dropout"``, standard normal ``ξ`` for
     ``kind="gaussian"``."""
@@ -122,7 +122,7 @@ def check_corrupt_input(corrupt_input, *, seed=None) -> bool:
     return run_check("corrupt_input", corrupt_input, cases)
 
 
-def check_soft_encode(soft_encode, *, seed=None) -> bool:
+def check_soft_encode(soft_encode, *, seed=None) -> CheckResult:
     """``soft_encode(x, W, lam)`` -> ``thr_λ(xW)`` in torch: the tied encoder with a soft
     threshold, which is one ISTA step from 0 (``one_step_encode``)."""
     rng = rng_for("soft_encode", seed)
@@ -147,7 +147,7 @@ def _sparse_ae_loss(x, W, b, D, lam):
     return (0.5 * (x - z @ D.T).pow(2).sum(1) + lam * z.abs().sum(1)).mean()
 
 
-def check_sparse_ae_loss(sparse_ae_loss, *, seed=None) -> bool:
+def check_sparse_ae_loss(sparse_ae_loss, *, seed=None) -> CheckResult:
     """``sparse_ae_loss(x, W, b, D, lam)`` -> scalar tensor ``mean_i ½‖x_i − D z_i‖² +
     λ‖z_i‖₁`` with ``z = ReLU(xW + b)``; value (= ``sparse_objective`` of the codes) and
     gradient with respect to ``W``."""
@@ -178,7 +178,7 @@ def _psd_loss(x, W, b, g, z, D, lam, alpha):
             + 0.5 * alpha * (z - prediction).pow(2).sum(1)).mean()
 
 
-def check_psd_loss(psd_loss, *, seed=None) -> bool:
+def check_psd_loss(psd_loss, *, seed=None) -> CheckResult:
     """``psd_loss(x, W, b, g, z, D, lam, alpha)`` -> scalar tensor, the PSD loss averaged over
     the batch; value and gradient with respect to the predictor's ``W``."""
     rng = rng_for("psd_loss", seed)
@@ -210,7 +210,7 @@ def _soft_error_formula(W, Z, E, tau):
     return out
 
 
-def check_soft_error_formula(soft_error_formula, *, seed=None) -> bool:
+def check_soft_error_formula(soft_error_formula, *, seed=None) -> CheckResult:
     """``soft_error_formula(W, Z, E, tau)`` -> per sample ``‖(I − P_S)ε‖² + |S|τ²/4``, (n,)."""
     rng = rng_for("soft_error_formula", seed)
 
@@ -230,7 +230,7 @@ def check_soft_error_formula(soft_error_formula, *, seed=None) -> bool:
     return run_check("soft_error_formula", soft_error_formula, cases)
 
 
-def check_best_linear_denoiser(best_linear_denoiser, *, seed=None) -> bool:
+def check_best_linear_denoiser(best_linear_denoiser, *, seed=None) -> CheckResult:
     """``best_linear_denoiser(Sigma, sigma)`` -> the Wiener filter ``Σ(Σ + σ²I)⁻¹``, (d, d)."""
     rng = rng_for("best_linear_denoiser", seed)
 
@@ -261,7 +261,7 @@ def _stack_and_compare(X_train, X_test, epochs=20):
     return tuple(errors)
 
 
-def check_stack_and_compare(stack_and_compare, *, seed=None) -> bool:
+def check_stack_and_compare(stack_and_compare, *, seed=None) -> CheckResult:
     """``stack_and_compare(X_train, X_test, epochs=20)`` -> (test error pre-trained and
     fine-tuned, test error trained from random weights); checked on small random data with
     ``epochs=2`` against the same recipe."""

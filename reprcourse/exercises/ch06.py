@@ -3,7 +3,7 @@
 References: :func:`reprcourse.models.vae.gaussian_kl` and :class:`~reprcourse.models.vae.VAE`
 from the package, and a few lines of torch for the reparameterised ELBO loss and the IWAE
 bound, each with the formula it computes (the same as in :mod:`reprcourse.models.vae`).
-Each ``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a bool, never raises.
+Each ``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a :class:`CheckResult` (truthy when passed), never raises.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import torch
 from torch.nn import functional as F
 
 from ..models.vae import VAE, gaussian_kl
-from ._harness import Case, rng_for, run_check, value_and_grads
+from ._harness import Case, CheckResult, rng_for, run_check, value_and_grads
 
 __all__ = ["check_kl_closed_form", "check_reparameterize", "check_elbo_loss",
            "check_log_density", "check_iwae_estimate", "check_kl_monte_carlo",
@@ -33,7 +33,7 @@ def _gaussian(rng, n, k):
     return _t(rng.normal(size=(n, k))), _t(rng.normal(scale=0.7, size=(n, k)))
 
 
-def check_kl_closed_form(kl_closed_form, *, seed=None) -> bool:
+def check_kl_closed_form(kl_closed_form, *, seed=None) -> CheckResult:
     """``kl_closed_form(mu, logvar)`` -> ``KL(N(μ, diag σ²) ‖ N(0, I))`` per row, shape (n,)."""
     rng = rng_for("kl_closed_form", seed)
 
@@ -66,7 +66,7 @@ def _reference(fn, *args, wrt=(0, 1)):
     return tuple(v.detach() for v in _value_and_grads(fn, *args, wrt=wrt))
 
 
-def check_reparameterize(reparameterize, *, seed=None) -> bool:
+def check_reparameterize(reparameterize, *, seed=None) -> CheckResult:
     """``reparameterize(mu, logvar, eps)`` -> ``h = μ + exp(½ logvar) ⊙ ε``, differentiable in
     ``mu`` and ``logvar``; checked on the value and on the gradients of ``h.sum()``."""
     rng = rng_for("reparameterize", seed)
@@ -109,7 +109,7 @@ def _elbo_call(fn, x, mu, logvar, eps, decoder):
     return _value_and_grads(lambda m, lv: fn(x, m, lv, eps, decoder), mu, logvar)
 
 
-def check_elbo_loss(elbo_loss, *, seed=None) -> bool:
+def check_elbo_loss(elbo_loss, *, seed=None) -> CheckResult:
     """``elbo_loss(x, mu, logvar, eps, decoder)`` -> scalar tensor, the negative ELBO averaged
     over the batch, with ``h = μ + σ ⊙ ε``, Bernoulli pixels of logits ``decoder(h)`` and the KL
     in closed form; checked on the value and on the gradients in ``mu`` and ``logvar``."""
@@ -134,7 +134,7 @@ def _log_density(h, mu, logvar):
     return -0.5 * ((h - mu).pow(2) / logvar.exp() + logvar + LOG_2PI).sum(-1)
 
 
-def check_log_density(log_density, *, seed=None) -> bool:
+def check_log_density(log_density, *, seed=None) -> CheckResult:
     """``log_density(h, mu, logvar)`` -> ``log N(h; μ, diag exp(logvar))`` summed over the last
     axis: (..., k) arrays give shape (...)."""
     rng = rng_for("log_density", seed)
@@ -156,7 +156,7 @@ def _iwae(log_w):
     return torch.logsumexp(log_w, dim=0) - math.log(log_w.shape[0])
 
 
-def check_iwae_estimate(iwae_estimate, *, seed=None) -> bool:
+def check_iwae_estimate(iwae_estimate, *, seed=None) -> CheckResult:
     """``iwae_estimate(log_w)`` -> ``log (1/K) Σ_s exp(log_w[s])`` per column: log weights of
     shape (K, n) give (n,); must not overflow or underflow."""
     rng = rng_for("iwae_estimate", seed)
@@ -175,7 +175,7 @@ def check_iwae_estimate(iwae_estimate, *, seed=None) -> bool:
     return run_check("iwae_estimate", iwae_estimate, cases)
 
 
-def check_kl_monte_carlo(kl_monte_carlo, *, seed=None) -> bool:
+def check_kl_monte_carlo(kl_monte_carlo, *, seed=None) -> CheckResult:
     """``kl_monte_carlo(mu, logvar, n_samples=100_000, seed=0)`` -> a Monte Carlo estimate of
     the KL per row (numpy), within sampling error (0.05 + 5%) of the closed form."""
     rng = rng_for("kl_monte_carlo", seed)
@@ -206,7 +206,7 @@ def _elbo_terms(model, x, seed=0):
                 gaussian_kl(mu, logvar).double().numpy())
 
 
-def check_elbo_terms(elbo_terms, *, seed=None) -> bool:
+def check_elbo_terms(elbo_terms, *, seed=None) -> CheckResult:
     """``elbo_terms(model, x, seed=0)`` -> ``(reconstruction, kl)``, two arrays of shape (n,)
     whose difference is ``elbo(model, x, seed=seed)``; checked on a small random VAE."""
     rng = rng_for("elbo_terms", seed)
