@@ -6,7 +6,7 @@ weights, a few hundred kB each) with their training histories in the checkpoint'
 the notebooks load them with :func:`reprcourse.models.pretrained`.
 
     python scripts/train_checkpoints.py              # all of them (5-10 min on one core)
-    python scripts/train_checkpoints.py --only deep  # one group: denoising, deep, patches
+    python scripts/train_checkpoints.py --only deep  # one group: denoising, deep, patches, width
 
 Everything is seeded and runs on one CPU thread, so a second run on the same machine writes
 the same weights. The data splits are the ones the notebooks use: MNIST-5k ``mnist(seed=0)``
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from reprcourse.data import mnist, natural_patches
+from reprcourse.data import digits, mnist, natural_patches
 from reprcourse.models import (PSD, Autoencoder, Corruption, DeepAutoencoder, SparseAutoencoder,
                                pretrain, save, train)
 
@@ -37,6 +37,11 @@ DEEP = dict(sizes=[784, 256, 64, 30], pretrain_epochs=5, epochs=50, batch_size=1
 DEEP_LR = {"relu": 1e-3, "sigmoid": 1e-2}
 #: Sparse autoencoder and PSD on natural-image patches (chapter 5b).
 SPARSE = dict(n_atoms=128, lam=0.5, epochs=40, lr=3e-3, batch_size=256)
+#: Under- and over-complete autoencoders on the 8×8 digits (chapter 5, section 5): sigmoid
+#: hidden units, linear output, squared error, full-batch Adam until the loss levels off.
+WIDTH = dict(steps=5000, lr=2e-2)
+WIDTH_SETTINGS = [("width_k16", 16, None), ("width_k128", 128, None),
+                  ("width_k128_masked", 128, ("dropout", 0.5))]
 #: Over-complete, tied denoising autoencoder on natural-image patches (chapter 5b).
 PATCH_DAE = dict(n_hidden=256, sigma=1.0, epochs=40, lr=3e-3, batch_size=250)
 
@@ -49,6 +54,14 @@ def mnist_split():
 def patches_split():
     P = natural_patches(12_000, seed=0)
     return P[:10_000], P[10_000:]
+
+
+def digits_split():
+    """Chapter 5's split of the 1 797 digits: 1 500 for training (its first draw of
+    ``np.random.default_rng(0)``)."""
+    X, _ = digits()
+    order = np.random.default_rng(0).permutation(len(X))
+    return X[order[:1500]], X[order[1500:]]
 
 
 def dae_name(kind, level):
@@ -107,6 +120,18 @@ def train_deep(out):
     yield "deep_mnist", curves["sigmoid, pre-trained"][-1]
 
 
+def train_width(out):
+    X_train, _ = digits_split()
+    for name, k, corruption in WIDTH_SETTINGS:
+        model = Autoencoder(64, k, activation="sigmoid", output="linear", seed=0)
+        history = train(model, X_train, loss="mse", epochs=WIDTH["steps"], lr=WIDTH["lr"],
+                        batch_size=len(X_train), seed=0, progress=False,
+                        corruption=Corruption(*corruption) if corruption else None)
+        save(model, out / f"{name}.pt", half=True,
+             meta={"history": history, "corruption": corruption, **WIDTH})
+        yield name, history[-1]
+
+
 def train_patches(out):
     P_train, _ = patches_split()
     for name, model in (("sparse_ae_patches", SparseAutoencoder(64, SPARSE["n_atoms"],
@@ -133,7 +158,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(1)                       # reproducible on any machine, and fair
     args.out.mkdir(parents=True, exist_ok=True)
-    groups = {"denoising": train_denoising, "deep": train_deep, "patches": train_patches}
+    groups = {"denoising": train_denoising, "deep": train_deep, "patches": train_patches,
+              "width": train_width}
     for group, make in groups.items():
         if args.only not in group:
             continue

@@ -4,6 +4,8 @@ chapters 5 and 5b print."""
 
 import os
 import pickle
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +16,9 @@ from reprcourse.models import (MODEL_CLASSES, PSD, VAE, Autoencoder, DeepAutoenc
                                SparseAutoencoder, ThresholdAutoencoder, corrupt, elbo, load,
                                pretrained, save)
 from reprcourse.sparse_coding import sparse_objective
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from train_checkpoints import digits_split  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -117,7 +122,8 @@ def test_load_rejects_foreign_files(tmp_path):
 # --- the shipped checkpoints reproduce what the chapters print ---------------------------------
 def test_shipped_checkpoints_load():
     names = ["dae_clean", "dae_dropout_25", "dae_dropout_50", "dae_gaussian_25",
-             "dae_gaussian_50", "dae_patches", "deep_mnist", "psd_patches", "sparse_ae_patches"]
+             "dae_gaussian_50", "dae_patches", "deep_mnist", "psd_patches", "sparse_ae_patches",
+             "width_k16", "width_k128", "width_k128_masked"]
     for name in names:
         model, meta = pretrained(name, with_meta=True)
         assert isinstance(model, tuple(MODEL_CLASSES.values())) and isinstance(meta, dict)
@@ -126,6 +132,19 @@ def test_shipped_checkpoints_load():
     assert clean.config == dict(n_features=784, n_hidden=200, tied=True, activation="sigmoid",
                                 output="sigmoid")
     assert len(meta["history"]) == 40
+
+
+def test_chapter_5_width_models_are_trained_to_convergence():
+    """Chapter 5 calls these converged: the last fifth of the steps brought < 5 % of the
+    loss's decrease, and the over-complete model fits its training digits almost exactly."""
+    X_train, _ = digits_split()
+    for name, k in (("width_k16", 16), ("width_k128", 128), ("width_k128_masked", 128)):
+        model, meta = pretrained(name, with_meta=True)
+        loss = meta["history"]
+        assert model.config["n_hidden"] == k and len(loss) == 5000
+        assert (loss[-1001] - loss[-1]) / (loss[0] - loss[-1]) < 0.05
+    fit = pretrained("width_k128").reconstruct(X_train)
+    assert float(((fit - X_train) ** 2).sum(1).mean()) < 0.05
 
 
 def test_chapter_5_filter_roughness():
