@@ -133,7 +133,7 @@ def _stub(*args, **kwargs):
 def test_stub_is_not_attempted(name, capsys):
     assert bool(CHECKS[name](_stub)) is False
     assert capsys.readouterr().out == (f"○ {name}: not attempted yet "
-                                       "(the stub still raises NotImplementedError)\n")
+                                       "(the stub raises NotImplementedError)\n")
 
 
 BAD = {"raises": lambda *a, **k: 1 / 0,

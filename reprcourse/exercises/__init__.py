@@ -12,7 +12,7 @@ define ``solution_<name>`` and never overwrite the student's function.
 >>> def soft_thresh(x, tau):
 ...     raise NotImplementedError
 >>> check_soft_thresh(soft_thresh)
-○ soft_thresh: not attempted yet (the stub still raises NotImplementedError)
+○ soft_thresh: not attempted yet (the stub raises NotImplementedError)
 False
 """
 

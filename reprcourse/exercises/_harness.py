@@ -8,7 +8,7 @@ line:
 * ``✗ <exercise>: case '<name>': expected …, got …`` (the first failing case), also when the
   student's code raises (the exception's type and message are shown) or returns the wrong
   shape or type;
-* ``○ <exercise>: not attempted yet (the stub still raises NotImplementedError)``
+* ``○ <exercise>: not attempted yet (the stub raises NotImplementedError)``
 
 and returns a :class:`CheckResult`, true only when every case passes. Nothing the student's code does can make a
 check raise, so "Run All" always reaches the end of the notebook.
@@ -27,7 +27,7 @@ import torch
 
 __all__ = ["Case", "CheckResult", "run_check", "compare", "rng_for", "short", "unit_atoms", "value_and_grads"]
 
-NOT_ATTEMPTED = "not attempted yet (the stub still raises NotImplementedError)"
+NOT_ATTEMPTED = "not attempted yet (the stub raises NotImplementedError)"
 
 
 @dataclass
