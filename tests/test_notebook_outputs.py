@@ -120,3 +120,22 @@ def test_stored_outputs_catch_real_changes(path):
                 assert not same_at_display_precision(text, new), (path.name, index, number)
             checked += 1
     assert checked > 0, f"{path.name}: no number with three significant digits is compared"
+
+
+# --- what fits the reading column -----------------------------------------------------------
+COLUMNS = 80      # characters of code or printed text the site's column and JupyterLab show
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_code_and_printed_lines_fit_the_column(path):
+    """Code lines and printed lines of at most 80 characters: wider ones are cut at the edge
+    of the site's code boxes (``make site-check`` fails on them; this finds them sooner)."""
+    wide = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "code":
+            continue
+        printed = [o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream"]
+        for line in "\n".join([cell.source, *printed]).splitlines():
+            if len(line) > COLUMNS:
+                wide.append(f"cell {index}: {len(line)} characters: {line[:60]}...")
+    assert not wide, "\n".join(wide)
