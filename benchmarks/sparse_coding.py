@@ -6,7 +6,9 @@ Three problems on centred 8×8 natural-image patches with random unit-norm atoms
 scikit-learn's ``sparse_encode(algorithm="lasso_cd")``, the certified relative objective gap
 ``Σ_i (P_i − D_i) / Σ_i P_i`` (duality gap in float64, an upper bound on the relative distance to
 the optimum), the mean number of non-zeros, and for reprcourse the achieved GFLOP/s of its matrix
-products beside a plain matrix product of the same shape timed in the same run.
+products (FISTA's products plus, for the active-set finish, its products and Cholesky
+factorisations) beside a plain matrix product of the same shape timed in the same run. The
+row "active_set=True" adds the exact finish on the support (:mod:`reprcourse.active_set`).
 
 SPAMS (``pip install -r requirements-bench.txt``) is optional; the package never imports it.
 scikit-learn is slow, so it is timed on ``--sk-n`` samples and its time scaled linearly
@@ -88,7 +90,9 @@ def run_problem(X, n_atoms, lam, args):
     rows.append(("sklearn lasso_cd" + (f" (on {sk_n}, ×{n / sk_n:g})" if sk_n < n else ""),
                  "float64", t * n / sk_n, certified_gap(X[:sk_n], D, H, lam), H, None))
     runs = [("reprcourse fista", "float64", lambda: fista(X, D, lam)),
-            ("reprcourse fista", "float32", lambda: fista(X32, D32, lam))]
+            ("reprcourse fista", "float32", lambda: fista(X32, D32, lam)),
+            ("reprcourse fista, active_set=True", "float64",
+             lambda: fista(X, D, lam, active_set=True))]
     if spams is not None:
         runs.insert(0, ("SPAMS lasso (LARS, 2 threads)", "float64", lambda: spams_lasso(X, D, lam)))
     times = {i: np.inf for i in range(len(runs))}
@@ -99,10 +103,10 @@ def run_problem(X, n_atoms, lam, args):
             times[i] = min(times[i], t)
     for i, (name, dtype, _) in enumerate(runs):
         flops = None
-        if name.startswith("reprcourse"):
+        if name.startswith("reprcourse"):                          # count the flops again
             stats = {}
-            Xt, Dt = (torch.from_numpy(a) for a in ((X, D) if dtype == "float64" else (X32, D32)))
-            solve_lasso(Xt, Dt, lam, stats=stats)
+            Xs, Ds = (torch.from_numpy(a) for a in ((X, D) if dtype == "float64" else (X32, D32)))
+            solve_lasso(Xs, Ds, lam, stats=stats, active_set="active_set" in name)
             flops = stats
         rows.append((name, dtype, times[i], certified_gap(X, D, results[i], lam), results[i],
                      flops))

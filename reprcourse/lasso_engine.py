@@ -25,16 +25,25 @@ by the same proximal-gradient iteration as the textbook loops in
 * **float32, then a float64 certificate.** Float64 problems are solved in float32 first and
   finished (usually: only certified) in float64.
 
+* **an exact finish on the support** (``active_set=True``; ``fista(..., active_set=True)``
+  without ``callback``). At a few iterations (``polish_at``) every sample still iterating is
+  solved exactly on the support of its current iterate, ``h_S = G_SS⁻¹(c_S − λ s_S)``
+  (:mod:`reprcourse.active_set`); the samples that this certifies leave the batch, the
+  others go on with FISTA untouched.
+
 The result is exact: a sample stops only when its duality gap is below ``tol`` times its
 objective (Fercoq, Gramfort & Salmon 2015 for the dual point), computed in the working
-precision of the final phase.
+precision of the final phase (in float64 for a sample finished on its support from float64
+input).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
+
+from .active_set import polish
 
 __all__ = ["solve_lasso"]
 
@@ -52,6 +61,16 @@ class _Problem:
     G: torch.Tensor | None = None   # (k, k) DᵀD, Gram form only
     C: torch.Tensor | None = None   # (n, k) X D, Gram form only
     flops: float = 0.0              # matrix-product flops spent (for benchmarks)
+    cache: dict = field(default_factory=dict)   # row subsets of X, M, C (see ``take``)
+
+    def take(self, T, rows):
+        """``T[rows]``, remembered while the batch's ``rows`` tensor stays the same."""
+        if T is None or rows.numel() == T.shape[0]:                # None, or all rows in order
+            return T
+        hit = self.cache.get(id(T))
+        if hit is None or hit[0] is not rows:                      # ``rows`` kept alive in hit
+            hit = self.cache[id(T)] = (rows, T[rows])
+        return hit[1]
 
     def product_flops(self, m, inner):
         """Count an (m, ·) × (·, ·) product; ``inner`` is the product of the other two sizes."""
@@ -62,12 +81,12 @@ class _Problem:
         n_features, n_atoms = self.D.shape
         if self.gram:
             self.product_flops(Z.shape[0], n_atoms * n_atoms)
-            return Z @ self.G - self.C[rows]                       # (m, k) = ∇
+            return Z @ self.G - self.take(self.C, rows)            # (m, k) = ∇
         self.product_flops(Z.shape[0], n_atoms * n_features)
         R = Z @ self.D.T                                           # (m, d)
         if self.M is not None:
-            R.mul_(self.M[rows])
-        return R.sub_(self.X[rows])
+            R.mul_(self.take(self.M, rows))
+        return R.sub_(self.take(self.X, rows))
 
     def gradient(self, A):
         """``∇ = Dᵀ(m ⊙ (D h − x))`` from the image ``A`` of ``h``, for every row."""
@@ -78,15 +97,15 @@ class _Problem:
 
     def curvature(self, dZ, dA):
         """``‖m ⊙ D dz‖²`` per row, from a step ``dZ`` (m, k) and its image ``dA``."""
-        return (dZ * dA).sum(1) if self.gram else (dA * dA).sum(1)  # (m,)
+        return torch.linalg.vecdot(dZ if self.gram else dA, dA)     # (m,)
 
     def residual(self, H, rows):
         """``r = m ⊙ (x − D h)`` formed explicitly, (m, d)."""
         self.product_flops(H.shape[0], self.D.numel())
         R = H @ self.D.T
         if self.M is not None:
-            R.mul_(self.M[rows])
-        return torch.sub(self.X[rows], R, out=R)
+            R.mul_(self.take(self.M, rows))
+        return torch.sub(self.take(self.X, rows), R, out=R)
 
 
 @dataclass
@@ -122,8 +141,8 @@ def _duality_gap(prob, H, R, rows):
     With the residual ``r`` and ``θ = s r``, ``s = min(1, λ/‖Dᵀ r‖∞)`` (dual feasible),
     ``D(θ) = θᵀx − ½‖θ‖²``. (For a masked row ``Dᵀr`` equals ``(m ⊙ D)ᵀ r``.)
     """
-    X, lam = prob.X[rows], prob.lam
-    rr, rx = (R * R).sum(1), (R * X).sum(1)                        # ‖r‖², rᵀx
+    X, lam = prob.take(prob.X, rows), prob.lam
+    rr, rx = torch.linalg.vecdot(R, R), torch.linalg.vecdot(R, X)  # ‖r‖², rᵀx
     primal = 0.5 * rr + lam * H.abs().sum(1)
     prob.product_flops(R.shape[0], prob.D.numel())
     corr = (R @ prob.D).abs().amax(1)                              # ‖Dᵀr‖∞
@@ -146,7 +165,7 @@ def _fix_long_steps(prob, batch, grad, Z, A_Z):
     """
     for attempt in range(2):
         dZ = Z - batch.Y
-        curv, sq = prob.curvature(dZ, A_Z - batch.A_Y), (dZ * dZ).sum(1)
+        curv, sq = prob.curvature(dZ, A_Z - batch.A_Y), torch.linalg.vecdot(dZ, dZ)
         bad = (curv > batch.L[:, 0] * sq * (1 + 1e-6)) & (batch.L[:, 0] < prob.L)
         if not bool(bad.any()):
             break
@@ -171,7 +190,8 @@ def _momentum(batch, Z, A_Z, restart):
     t_next = 0.5 * (1.0 + torch.sqrt(1.0 + 4.0 * batch.t * batch.t))
     beta = (batch.t - 1.0) / t_next                                # (m, 1)
     if restart:
-        back = torch.linalg.vecdot(batch.Y - Z, step).unsqueeze(1) > 0   # (m, 1)
+        back = (torch.linalg.vecdot(batch.Y, step)                 # (y − z)·(z − h) > 0
+                > torch.linalg.vecdot(Z, step)).unsqueeze(1)       # (m, 1)
         t_next = torch.where(back, 1.0, t_next)
         beta = torch.where(back, 0.0, beta)
     batch.t = t_next
@@ -204,8 +224,12 @@ def _converged(prob, batch, Z_prev, tol, floor, hand_on, patience=10):
 
 
 def _run_phase(prob, H, *, momentum, restart, adaptive, n_iter, tol, step, callback, k0,
-               hand_on, check_every):
-    """Iterate one precision phase on all rows of ``H`` (n, k); return the codes and ``k``."""
+               hand_on, check_every, polisher=None, polish_at=()):
+    """Iterate one precision phase on all rows of ``H`` (n, k); return the codes and ``k``.
+
+    At the iterations in ``polish_at``, ``polisher(rows, H_rows)`` may finish rows exactly
+    (see :mod:`reprcourse.active_set`); it returns which rows it certified, and they leave.
+    """
     n = H.shape[0]
     out = H.clone()
     rows = torch.arange(n, device=H.device)
@@ -242,6 +266,8 @@ def _run_phase(prob, H, *, momentum, restart, adaptive, n_iter, tol, step, callb
             snapshot[batch.rows] = batch.H
             callback(k, snapshot)
         it = k - k0
+        if polisher is not None and it in polish_at and batch.rows.numel() > 0:
+            batch.keep(~polisher(batch.rows, batch.H))
         if it <= 2 or it % check_every == 0 or it == n_iter:
             done = _converged(prob, batch, H_prev, tol, floor, hand_on)
             if it == n_iter:
@@ -277,7 +303,8 @@ def _make_problem(X, D, M, lam, dtype, path):
 
 def solve_lasso(X, D, lam, *, H0=None, mask=None, momentum=True, restart=True,
                 adaptive=True, n_iter=10_000, tol=1e-4, step=None, mixed_precision=True,
-                callback=None, path="auto", check_every=10, stats=None):
+                callback=None, path="auto", check_every=10, stats=None, active_set=False,
+                polish_at=(40, 80)):
     r"""Batched (F)ISTA on torch tensors; the engine of ``ista``/``fista`` and inpainting.
 
     Arguments are trusted (validated by the public callers); ``X``, ``D``, ``H0``, ``mask``
@@ -313,7 +340,14 @@ def solve_lasso(X, D, lam, *, H0=None, mask=None, momentum=True, restart=True,
         Iterations between duality-gap checks (and at iterations 1, 2 and the last).
     stats : dict, optional
         If given, receives ``"flops"``: the flops of the matrix products (per phase dtype,
-        keys ``"flops_float32"``/``"flops_float64"``), and ``"iterations"``.
+        keys ``"flops_float32"``/``"flops_float64"``, and ``"flops_polish"``), and
+        ``"iterations"``.
+    active_set : bool
+        Finish rows exactly on their support (:func:`reprcourse.active_set.polish`) at the
+        iterations ``polish_at`` of the first phase; only without ``mask`` and ``callback``,
+        for ``lam > 0`` and FISTA.
+    polish_at : tuple of int
+        When to polish (iteration numbers).
 
     Returns
     -------
@@ -321,19 +355,38 @@ def solve_lasso(X, D, lam, *, H0=None, mask=None, momentum=True, restart=True,
     """
     dtype = torch.float64 if torch.float64 in (X.dtype, D.dtype) else torch.float32
     H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=X.device) if H0 is None
-         else H0.to(dtype))
+         else H0.to(dtype, copy=True))                             # (n, k), filled in below
     phases = [torch.float32, dtype] if (mixed_precision and dtype == torch.float64) else [dtype]
+    pending = torch.ones(X.shape[0], dtype=torch.bool, device=X.device)  # rows not yet final
+    polisher = None
+    if active_set and mask is None and callback is None and lam > 0 and momentum:
+        X64, D64 = X.double(), D.double()
+        G64, C64 = D64.T @ D64, X64 @ D64                          # (k, k), (n, k)
+
+        def polisher(rows, H_rows):                                # rows of the first phase
+            Hp, ok = polish(X64[rows], D64, lam, H_rows, tol=tol, out_dtype=dtype, G=G64,
+                            C=C64[rows], stats=stats)
+            H[rows[ok]] = Hp[ok]
+            pending[rows[ok]] = False
+            return ok
     k = 0
     for i, work in enumerate(phases):
-        prob = _make_problem(X, D, mask, lam, work, path)
+        idx = pending.nonzero()[:, 0]                              # (m,) rows still to solve
+        if idx.numel() == 0:
+            break
+        sub = (lambda T: T) if idx.numel() == X.shape[0] else (lambda T: T[idx])
+        prob = _make_problem(sub(X), D, None if mask is None else sub(mask), lam, work, path)
         if prob.L == 0.0:                                          # D = 0: h = 0 is optimal
             return torch.zeros_like(H)
-        H, k = _run_phase(prob, H.to(work), momentum=momentum, restart=restart,
-                          adaptive=adaptive, n_iter=n_iter, tol=tol, step=step,
-                          callback=callback, k0=k, hand_on=i + 1 < len(phases),
-                          check_every=check_every)
+        Hw, k = _run_phase(prob, sub(H).to(work), momentum=momentum, restart=restart,
+                           adaptive=adaptive, n_iter=n_iter, tol=tol, step=step,
+                           callback=callback, k0=k, hand_on=i + 1 < len(phases),
+                           check_every=check_every,
+                           polisher=polisher if i == 0 else None, polish_at=polish_at)
+        open_ = pending[idx]                                       # not finished by polish
+        H[idx[open_]] = Hw[open_].to(dtype)
         if stats is not None:
             key = "flops_" + str(work).removeprefix("torch.")
             stats[key] = stats.get(key, 0.0) + prob.flops
             stats["iterations"] = k
-    return H.to(dtype)
+    return H

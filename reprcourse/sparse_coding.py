@@ -420,7 +420,7 @@ def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=Non
 
 
 def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_precision=True,
-          callback=None, method="engine"):
+          callback=None, method="engine", active_set=False):
     r"""FISTA (Beck & Teboulle 2009): ISTA with Nesterov momentum, restarted adaptively.
 
     .. math::
@@ -457,6 +457,12 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
         Called as ``callback(k, H)`` after iteration ``k`` with the current codes (a copy).
     method : {"engine", "textbook"}
         The fast engine, or the textbook loop :func:`textbook_fista`.
+    active_set : bool
+        Engine only, without ``callback``: every few iterations try to finish each sample
+        exactly on the support of its iterate (a batched Cholesky solve of
+        ``G_SS h_S = c_S − λ s_S``, :mod:`reprcourse.active_set`); a sample leaves once its
+        duality gap certifies the result. Same optimum; off by default because it is not
+        yet faster on a 2-core CPU (``benchmarks/sparse_coding.py``).
 
     Returns
     -------
@@ -475,7 +481,8 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
     if method == "textbook":
         return textbook_fista(X, D, lam, n_iter=n_iter, tol=tol, H0=H0, callback=callback)
     return _engine(X, D, lam, H0=H0, n_iter=n_iter, tol=tol, callback=callback, step=None,
-                   momentum=True, restart=bool(restart), mixed_precision=bool(mixed_precision))
+                   momentum=True, restart=bool(restart), mixed_precision=bool(mixed_precision),
+                   active_set=bool(active_set) and callback is None)
 
 
 def _engine(X, D, lam, *, H0, n_iter, tol, callback, **options):
