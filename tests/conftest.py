@@ -1,7 +1,16 @@
 """Shared fixtures."""
 
+import os
+
 import pytest
 import torch
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so `make test` passes or fails the same
+# way on every machine; HYPOTHESIS_PROFILE=explore draws fresh ones (to hunt for new bugs).
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False, max_examples=200)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="module")
