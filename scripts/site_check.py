@@ -13,6 +13,7 @@ Python API; no browser is downloaded) and checks that
 * every static widget (``.rc-widget``) swaps its frame when a slider or menu moves (driven by the
   keyboard, as a visitor would), and every stored ipywidget is rendered by the vendored
   embedder;
+* no punctuation after an inline formula starts a line of its own (at 1280 and 390 px);
 * no code block (``div.highlight pre``, cell input and output ``pre``; collapsed cells opened)
   is wider inside than its box at 1280 px: each one is reported with its first line and the
   overflow in px;
@@ -114,6 +115,31 @@ def check_raw_tex(page, report: PageReport):
         report.fail(f"{len(found)} text(s) with raw TeX, e.g. {found[:3]}")
 
 
+ORPHANS_JS = r"""() => {
+  // A comma or full stop right after an inline formula that the browser put at the start of
+  // the next line (reprcourse-math.js keeps the two together).
+  const found = [];
+  document.querySelectorAll("mjx-container:not([display='true'])").forEach(math => {
+    const box = math.parentNode.classList.contains("math") ? math.parentNode : math;
+    const next = box.nextSibling;
+    if (!next || next.nodeType !== Node.TEXT_NODE || !/^[.,;:!?)]/.test(next.data)) return;
+    const range = document.createRange();
+    range.setStart(next, 0);
+    range.setEnd(next, 1);
+    if (range.getBoundingClientRect().top > box.getBoundingClientRect().bottom - 2)
+      found.push(box.textContent.slice(0, 20) + " | " + next.data.slice(0, 20));
+  });
+  return found;
+}"""
+
+
+def check_math_punctuation(page, report: PageReport, width: int):
+    found = page.evaluate(ORPHANS_JS)
+    if found:
+        report.fail(f"{width} px: {len(found)} punctuation mark(s) after inline math start a "
+                    f"line, e.g. {found[:3]}")
+
+
 def check_duplicate_figures(page, report: PageReport):
     """The same image twice in one cell's output: usually a trailing ``fig`` expression on top
     of the figure the inline backend already shows."""
@@ -157,7 +183,9 @@ def check_phone(context, base: str, path: str, shots: Path, report: PageReport):
     try:
         page.goto(base + path, wait_until="load")
         page.wait_for_load_state("networkidle")
+        wait_for_mathjax(page, report)
         page.screenshot(path=str(shots / f"{page_stem(path)}--phone.png"), full_page=True)
+        check_math_punctuation(page, report, PHONE[0])
         blocks = overflowing(page, CODE_BLOCKS)
         clipped = [b for b in blocks if b["overflow"] not in ("auto", "scroll")]
         for line in describe_overflow(clipped):
@@ -208,6 +236,7 @@ def check_page(context, base: str, path: str, shots: Path) -> PageReport:
         page.screenshot(path=str(shots / f"{stem}.png"), full_page=True)
         check_math(page, report)
         check_raw_tex(page, report)
+        check_math_punctuation(page, report, 1280)
         check_duplicate_figures(page, report)
         check_static_widgets(page, report, shots, stem)
         check_ipywidgets(page, report)
