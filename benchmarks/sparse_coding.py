@@ -1,4 +1,4 @@
-"""Sparse inference benchmark: reprcourse FISTA against scikit-learn and SPAMS, side by side.
+"""Sparse inference benchmark: reprcourse's solvers against scikit-learn and SPAMS, side by side.
 
 Three problems on centred 8×8 natural-image patches with random unit-norm atoms (DESIGN.md):
 256 atoms at λ = 0.5 (the target problem), 1 024 atoms at λ = 0.5 and 256 atoms at λ = 0.05
@@ -7,8 +7,10 @@ scikit-learn's ``sparse_encode(algorithm="lasso_cd")``, the certified relative o
 ``Σ_i (P_i − D_i) / Σ_i P_i`` (duality gap in float64, an upper bound on the relative distance to
 the optimum), the mean number of non-zeros, and for reprcourse the achieved GFLOP/s of its matrix
 products (FISTA's products plus, for the active-set finish, its products and Cholesky
-factorisations) beside a plain matrix product of the same shape timed in the same run. The
-row "active_set=True" adds the exact finish on the support (:mod:`reprcourse.active_set`).
+factorisations; for ``lasso_lars`` the products ``XD``, ``DᵀD`` and its path kernel) beside a
+plain matrix product of the same shape timed in the same run. ``lasso_lars`` is the LARS-lasso
+homotopy (:mod:`reprcourse.homotopy`, compiled with numba, the fastest exact solver on a CPU);
+the row "active_set=True" adds the exact finish on the support (:mod:`reprcourse.active_set`).
 
 SPAMS (``pip install -r requirements-bench.txt``) is optional; the package never imports it.
 scikit-learn is slow, so it is timed on ``--sk-n`` samples and its time scaled linearly
@@ -29,6 +31,7 @@ import torch
 from sklearn.decomposition import sparse_encode
 
 from reprcourse.data import natural_patches
+from reprcourse.homotopy import lasso_lars, solve_homotopy
 from reprcourse.lasso_engine import solve_lasso
 from reprcourse.sparse_coding import fista
 
@@ -89,7 +92,8 @@ def run_problem(X, n_atoms, lam, args):
                          1)
     rows.append(("sklearn lasso_cd" + (f" (on {sk_n}, ×{n / sk_n:g})" if sk_n < n else ""),
                  "float64", t * n / sk_n, certified_gap(X[:sk_n], D, H, lam), H, None))
-    runs = [("reprcourse fista", "float64", lambda: fista(X, D, lam)),
+    runs = [("reprcourse lasso_lars (homotopy)", "float64", lambda: lasso_lars(X, D, lam)),
+            ("reprcourse fista", "float64", lambda: fista(X, D, lam)),
             ("reprcourse fista", "float32", lambda: fista(X32, D32, lam)),
             ("reprcourse fista, active_set=True", "float64",
              lambda: fista(X, D, lam, active_set=True))]
@@ -106,7 +110,12 @@ def run_problem(X, n_atoms, lam, args):
         if name.startswith("reprcourse"):                          # count the flops again
             stats = {}
             Xs, Ds = (torch.from_numpy(a) for a in ((X, D) if dtype == "float64" else (X32, D32)))
-            solve_lasso(Xs, Ds, lam, stats=stats, active_set="active_set" in name)
+            if "lasso_lars" in name:
+                solve_homotopy(Xs, Ds, lam, stats=stats)
+                stats = {"flops_path": stats["flops"],
+                         "flops_products": 2.0 * n_atoms * X.shape[1] * (n + n_atoms)}
+            else:
+                solve_lasso(Xs, Ds, lam, stats=stats, active_set="active_set" in name)
             flops = stats
         rows.append((name, dtype, times[i], certified_gap(X, D, results[i], lam), results[i],
                      flops))
@@ -143,6 +152,7 @@ def main():
         args.n, args.sk_n, args.repeat = 1_000, 200, 1
     X = natural_patches(args.n, size=8, seed=0)
     fista(X[:64], np.eye(64), 0.5)                                 # warm up torch's thread pool
+    lasso_lars(X[:64], np.eye(64), 0.5)                            # and load the compiled kernel
     print(f"# sparse inference; torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"{os.cpu_count()} CPUs, {platform.machine()}; SPAMS "
           f"{'present' if spams is not None else 'missing'}")

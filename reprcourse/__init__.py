@@ -5,7 +5,8 @@ The modules follow the lecture (the README's module map gives slide → module �
 * :mod:`~reprcourse.structure` — PCA and k-means (chapter 1);
 * :mod:`~reprcourse.sparse_coding` — soft thresholding, the lasso objective, the textbook
   ISTA/FISTA and the lasso path (chapter 2); the fast batched solver they run by default
-  lives in :mod:`~reprcourse.lasso_engine`;
+  lives in :mod:`~reprcourse.lasso_engine`, and the fastest exact solver on a CPU,
+  LARS-lasso homotopy (``lasso_lars``), in :mod:`~reprcourse.homotopy`;
 * :mod:`~reprcourse.instances` and :mod:`~reprcourse.recovery` — planted instances and the
   one-step recovery theorems (chapter 3);
 * :mod:`~reprcourse.dictionary_learning`, :mod:`~reprcourse.inpainting`,
@@ -20,6 +21,7 @@ The most used functions are also importable from here.
 """
 
 from .dictionary_learning import DictionaryLearner, learn_dictionary
+from .homotopy import lasso_lars
 from .models import (VAE, Autoencoder, ThresholdAutoencoder, corrupt, elbo, gaussian_kl,
                      iwae_bound, train)
 from .recovery import recovery_conditions, sign_recovered
@@ -29,8 +31,8 @@ from .structure import kmeans, pca
 
 __version__ = "0.2.0"
 
-__all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "one_step_encode",
-           "mutual_coherence", "lipschitz_constant", "pca", "kmeans", "recovery_conditions",
+__all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "lasso_lars",
+           "one_step_encode", "mutual_coherence", "lipschitz_constant", "pca", "kmeans", "recovery_conditions",
            "sign_recovered", "learn_dictionary", "DictionaryLearner", "Autoencoder",
            "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo",
            "iwae_bound"]

@@ -17,7 +17,8 @@ Every function takes numpy arrays or torch tensors and returns the same kind.
 :func:`ista` and :func:`fista` run the same iterations in the fast batched engine of
 :mod:`reprcourse.lasso_engine` (per-sample steps and stopping, certified by the duality gap),
 and take ``method="textbook"`` to run the loops instead. :func:`lasso_path` solves along a
-grid of λ (chapter 2).
+grid of λ (chapter 2). The fastest exact solver on a CPU, LARS-lasso homotopy, is
+:func:`reprcourse.homotopy.lasso_lars`.
 """
 
 from __future__ import annotations
