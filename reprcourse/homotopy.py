@@ -40,7 +40,9 @@ import numpy as np
 import torch
 
 from .lasso_engine import solve_lasso
-from .sparse_coding import _check_solver_args, _give_back
+from ._torch import as_tensor, common_dtype
+from ._validation import check_nonnegative, is_torch
+from .sparse_coding import _check_problem
 
 __all__ = ["lasso_lars", "solve_homotopy"]
 
@@ -48,6 +50,7 @@ OK, SINGULAR, TOO_MANY_STEPS = 0, 1, 2          # status of one sample's path
 FAST = True                 # vectorised sums and minima (inputs are finite; no ∞ is used)
 NEVER = 1e300               # "no event" (finite, so that fastmath may assume no ∞)
 TINY = 1e-200               # a floor for denominators whose event is discarded anyway
+MAX_GRAM_ATOMS = 12_000     # above this, G = DᵀD (k² floats, > 1 GiB) is not formed
 
 
 @numba.njit(cache=True, fastmath=FAST)
@@ -268,6 +271,10 @@ def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
     H : tensor (n_samples, n_atoms), float64
     """
     n_features, n_atoms = D.shape
+    if n_atoms > MAX_GRAM_ATOMS:                                   # G would not fit: FISTA
+        if stats is not None:
+            stats["finished_by_fista"] = X.shape[0]
+        return solve_lasso(X, D, lam, tol=tol, mixed_precision=False)
     if max_steps is None:
         max_steps = 4 * min(n_features, n_atoms) + 100
     Dn = D.numpy()
@@ -313,7 +320,8 @@ def lasso_lars(X, D, lam, *, tol=1e-4):
         Sparsity weight λ.
     tol : float >= 0
         Every row's lasso duality gap ends below ``tol`` times its objective (rows whose
-        path breaks down, e.g. on repeated atoms, are finished by the FISTA engine).
+        path breaks down, e.g. on repeated atoms, are finished by the FISTA engine, and so
+        are all rows when ``n_atoms`` > 12 000, where ``DᵀD`` would take over 1 GiB).
 
     Returns
     -------
@@ -327,6 +335,10 @@ def lasso_lars(X, D, lam, *, tol=1e-4):
     TypeError
         If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    Xt, Dt, H, lam, _, tol = _check_solver_args(X, D, None, lam, 1, tol, None)
-    H = solve_homotopy(Xt.detach().cpu().double(), Dt.detach().cpu().double(), lam, tol=tol)
-    return _give_back(H.to(device=Xt.device, dtype=Xt.dtype), X)
+    X, D, _ = _check_problem(X, D)
+    lam, tol = check_nonnegative(lam, "lam"), check_nonnegative(tol, "tol")
+    dtype = common_dtype(X, D)
+    H = solve_homotopy(as_tensor(X, dtype=torch.float64).cpu(),
+                       as_tensor(D, dtype=torch.float64).cpu(), lam, tol=tol)
+    H = H.to(dtype)                                                # (no copy for float64)
+    return H.to(X.device) if is_torch(X) else H.numpy()
