@@ -7,10 +7,11 @@ scikit-learn's ``sparse_encode(algorithm="lasso_cd")``, the certified relative o
 ``Σ_i (P_i − D_i) / Σ_i P_i`` (duality gap in float64, an upper bound on the relative distance to
 the optimum), the mean number of non-zeros, and for reprcourse the achieved GFLOP/s of its matrix
 products (FISTA's products plus, for the active-set finish, its products and Cholesky
-factorisations; for ``lasso_lars`` the products ``XD``, ``DᵀD`` and its path kernel) beside a
-plain matrix product of the same shape timed in the same run. ``lasso_lars`` is the LARS-lasso
-homotopy (:mod:`reprcourse.homotopy`, compiled with numba, the fastest exact solver on a CPU);
-the row "active_set=True" adds the exact finish on the support (:mod:`reprcourse.active_set`).
+factorisations; for the homotopy the products ``XD``, ``DᵀD`` and its path kernel) beside a
+plain matrix product of the same shape timed in the same run. ``fista(X, D, lam)`` with its
+defaults runs the LARS-lasso homotopy ``lasso_lars`` (:mod:`reprcourse.homotopy`, compiled
+with numba, the fastest exact solver on a CPU); ``method="engine"`` runs FISTA itself, and
+"active_set=True" adds the engine's exact finish on the support (:mod:`reprcourse.active_set`).
 
 SPAMS (``pip install -r requirements-bench.txt``) is optional; the package never imports it.
 scikit-learn is slow, so it is timed on ``--sk-n`` samples and its time scaled linearly
@@ -31,7 +32,7 @@ import torch
 from sklearn.decomposition import sparse_encode
 
 from reprcourse.data import natural_patches
-from reprcourse.homotopy import lasso_lars, solve_homotopy
+from reprcourse.homotopy import solve_homotopy
 from reprcourse.lasso_engine import solve_lasso
 from reprcourse.sparse_coding import fista
 
@@ -92,10 +93,12 @@ def run_problem(X, n_atoms, lam, args):
                          1)
     rows.append(("sklearn lasso_cd" + (f" (on {sk_n}, ×{n / sk_n:g})" if sk_n < n else ""),
                  "float64", t * n / sk_n, certified_gap(X[:sk_n], D, H, lam), H, None))
-    runs = [("reprcourse lasso_lars (homotopy)", "float64", lambda: lasso_lars(X, D, lam)),
-            ("reprcourse fista", "float64", lambda: fista(X, D, lam)),
-            ("reprcourse fista", "float32", lambda: fista(X32, D32, lam)),
-            ("reprcourse fista, active_set=True", "float64",
+    runs = [("reprcourse fista (default: homotopy)", "float64", lambda: fista(X, D, lam)),
+            ("reprcourse fista (default: homotopy)", "float32", lambda: fista(X32, D32, lam)),
+            ("reprcourse FISTA engine", "float64", lambda: fista(X, D, lam, method="engine")),
+            ("reprcourse FISTA engine", "float32",
+             lambda: fista(X32, D32, lam, method="engine")),
+            ("reprcourse FISTA engine, active_set=True", "float64",
              lambda: fista(X, D, lam, active_set=True))]
     if spams is not None:
         runs.insert(0, ("SPAMS lasso (LARS, 2 threads)", "float64", lambda: spams_lasso(X, D, lam)))
@@ -110,8 +113,8 @@ def run_problem(X, n_atoms, lam, args):
         if name.startswith("reprcourse"):                          # count the flops again
             stats = {}
             Xs, Ds = (torch.from_numpy(a) for a in ((X, D) if dtype == "float64" else (X32, D32)))
-            if "lasso_lars" in name:
-                solve_homotopy(Xs, Ds, lam, stats=stats)
+            if "homotopy" in name:
+                solve_homotopy(Xs.double(), Ds.double(), lam, stats=stats)
                 stats = {"flops_path": stats["flops"],
                          "flops_products": 2.0 * n_atoms * X.shape[1] * (n + n_atoms)}
             else:
@@ -120,7 +123,7 @@ def run_problem(X, n_atoms, lam, args):
         rows.append((name, dtype, times[i], certified_gap(X, D, results[i], lam), results[i],
                      flops))
     ref_time = rows[0][2]
-    head = (f"{'method':38s} {'dtype':8s} {'time [s]':>9s} {'speed-up':>9s} {'cert. gap':>10s} "
+    head = (f"{'method':42s} {'dtype':8s} {'time [s]':>9s} {'speed-up':>9s} {'cert. gap':>10s} "
             f"{'nnz':>6s} {'GFLOP/s':>8s}")
     print(head)
     print("-" * len(head))
@@ -128,7 +131,7 @@ def run_problem(X, n_atoms, lam, args):
         gflops = "" if stats is None else \
             f"{sum(v for k_, v in stats.items() if k_.startswith('flops')) / t / 1e9:8.1f}"
         nnz = float(np.mean((np.asarray(H) != 0).sum(1)))
-        print(f"{name:38s} {dtype:8s} {t:9.3f} {ref_time / t:8.1f}× {gap:10.1e} {nnz:6.1f} "
+        print(f"{name:42s} {dtype:8s} {t:9.3f} {ref_time / t:8.1f}× {gap:10.1e} {nnz:6.1f} "
               f"{gflops}")
     if spams is None:
         print("SPAMS lasso: not installed (pip install -r requirements-bench.txt)")
@@ -151,8 +154,8 @@ def main():
     if args.quick:
         args.n, args.sk_n, args.repeat = 1_000, 200, 1
     X = natural_patches(args.n, size=8, seed=0)
-    fista(X[:64], np.eye(64), 0.5)                                 # warm up torch's thread pool
-    lasso_lars(X[:64], np.eye(64), 0.5)                            # and load the compiled kernel
+    fista(X[:64], np.eye(64), 0.5, method="engine")                # warm up torch's threads
+    fista(X[:64], np.eye(64), 0.5)                                 # and load the homotopy kernel
     print(f"# sparse inference; torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"{os.cpu_count()} CPUs, {platform.machine()}; SPAMS "
           f"{'present' if spams is not None else 'missing'}")

@@ -14,7 +14,7 @@ import torch
 
 from ._validation import is_torch
 
-__all__ = ["as_tensor", "like", "to_numpy", "common_dtype", "torch_dtype"]
+__all__ = ["as_tensor", "like", "to_numpy", "give_back", "common_dtype", "torch_dtype"]
 
 
 def torch_dtype(a) -> torch.dtype:
@@ -59,3 +59,8 @@ def to_numpy(a, dtype=None) -> np.ndarray:
     """A tensor or array-like as a numpy array (detached, on the CPU), optionally cast."""
     out = a.detach().cpu().numpy() if is_torch(a) else np.asarray(a)
     return out if dtype is None else out.astype(dtype, copy=False)
+
+
+def give_back(t, X):
+    """The tensor ``t`` as the kind of ``X`` (numpy or tensor), keeping ``t``'s dtype."""
+    return t.clone() if is_torch(X) else to_numpy(t).copy()

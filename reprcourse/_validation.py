@@ -22,6 +22,7 @@ __all__ = [
     "check_int",
     "check_matching_features",
     "check_nonnegative",
+    "check_problem",
     "check_choice",
     "check_code_width",
     "check_same_backend",
@@ -264,3 +265,20 @@ def check_torch_generator(seed, device="cpu") -> torch.Generator:
         raise ValueError(f"seed must be >= 0, got {seed}")
     gen.manual_seed(int(seed))
     return gen
+
+
+def check_problem(X, D, *, H=None, unit_norm=False):
+    """Check a lasso problem: data ``X`` (n, d), dictionary ``D`` (d, k), codes ``H`` (n, k)."""
+    X = check_array(X, "X")
+    D = check_dictionary(D, "D", unit_norm=unit_norm)
+    check_matching_features(X, D)
+    arrays = {"X": X, "D": D}
+    if H is not None:
+        H = check_array(H, "H", shape_hint="(n_samples, n_atoms)")
+        if tuple(H.shape) != (X.shape[0], D.shape[1]):
+            raise ValueError(f"H has shape {tuple(H.shape)} but X has {X.shape[0]} samples and "
+                             f"D has {D.shape[1]} atoms; H must be (n_samples, n_atoms) = "
+                             f"{(X.shape[0], D.shape[1])}")
+        arrays["H"] = H
+    check_same_backend(**arrays)
+    return X, D, H

@@ -41,8 +41,7 @@ import torch
 
 from .lasso_engine import solve_lasso
 from ._torch import as_tensor, common_dtype
-from ._validation import check_nonnegative, is_torch
-from .sparse_coding import _check_problem
+from ._validation import check_nonnegative, check_problem, is_torch
 
 __all__ = ["lasso_lars", "solve_homotopy"]
 
@@ -335,10 +334,10 @@ def lasso_lars(X, D, lam, *, tol=1e-4):
     TypeError
         If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    X, D, _ = _check_problem(X, D)
+    X, D, _ = check_problem(X, D)
     lam, tol = check_nonnegative(lam, "lam"), check_nonnegative(tol, "tol")
     dtype = common_dtype(X, D)
-    H = solve_homotopy(as_tensor(X, dtype=torch.float64).cpu(),
-                       as_tensor(D, dtype=torch.float64).cpu(), lam, tol=tol)
+    H = solve_homotopy(as_tensor(X, dtype=torch.float64).detach().cpu(),
+                       as_tensor(D, dtype=torch.float64).detach().cpu(), lam, tol=tol)
     H = H.to(dtype)                                                # (no copy for float64)
     return H.to(X.device) if is_torch(X) else H.numpy()

@@ -18,7 +18,7 @@ Every function takes numpy arrays or torch tensors and returns the same kind.
 :mod:`reprcourse.lasso_engine` (per-sample steps and stopping, certified by the duality gap),
 and take ``method="textbook"`` to run the loops instead. :func:`lasso_path` solves along a
 grid of λ (chapter 2). The fastest exact solver on a CPU, LARS-lasso homotopy, is
-:func:`reprcourse.homotopy.lasso_lars`.
+:func:`reprcourse.homotopy.lasso_lars`; ``fista`` hands it the calls that only ask for codes.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ import math
 import numpy as np
 import torch
 
-from ._torch import as_tensor, common_dtype, like, to_numpy
+from ._torch import as_tensor, common_dtype, give_back, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_int,
-                          check_matching_features, check_nonnegative, check_same_backend,
+                          check_matching_features, check_nonnegative, check_problem,
                           check_scalar, is_torch)
+from .homotopy import lasso_lars
 from .lasso_engine import solve_lasso
 
 __all__ = ["soft_threshold", "sparse_objective", "lipschitz_constant", "mutual_coherence",
@@ -97,7 +98,7 @@ def sparse_objective(X, D, H, lam) -> float:
     ValueError
         If shapes disagree, values are not finite, or ``lam < 0``.
     """
-    X, D, H = _check_problem(X, D, H=H)
+    X, D, H = check_problem(X, D, H=H)
     lam = check_nonnegative(lam, "lam")
     X, D, H = (as_tensor(a).double() for a in (X, D, H))
     R = X - H @ D.T                                                # (n, d) residuals
@@ -171,31 +172,15 @@ def one_step_encode(X, D, lam):
     ValueError
         If shapes disagree, values are not finite, atoms are not unit-norm, or ``lam < 0``.
     """
-    X, D, _ = _check_problem(X, D, unit_norm=True)
+    X, D, _ = check_problem(X, D, unit_norm=True)
     lam = check_nonnegative(lam, "lam")
     dtype = common_dtype(X, D)
     Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
-    return _give_back(_soft(Xt @ Dt, lam), X)
+    return give_back(_soft(Xt @ Dt, lam), X)
 
 
 def _soft(t, tau):
     return t - t.clamp(-tau, tau)
-
-
-def _check_problem(X, D, *, H=None, unit_norm=False):
-    X = check_array(X, "X")
-    D = check_dictionary(D, "D", unit_norm=unit_norm)
-    check_matching_features(X, D)
-    arrays = {"X": X, "D": D}
-    if H is not None:
-        H = check_array(H, "H", shape_hint="(n_samples, n_atoms)")
-        if tuple(H.shape) != (X.shape[0], D.shape[1]):
-            raise ValueError(f"H has shape {tuple(H.shape)} but X has {X.shape[0]} samples and "
-                             f"D has {D.shape[1]} atoms; H must be (n_samples, n_atoms) = "
-                             f"{(X.shape[0], D.shape[1])}")
-        arrays["H"] = H
-    check_same_backend(**arrays)
-    return X, D, H
 
 
 def lasso_path(X, D, lams, *, n_keep=0):
@@ -302,10 +287,10 @@ def textbook_ista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
         moved = (H_new - H).abs().max()
         H = H_new
         if callback is not None:
-            callback(k, _give_back(H, given))
+            callback(k, give_back(H, given))
         if moved <= tol * H.abs().max():
             break
-    return _give_back(H, given)
+    return give_back(H, given)
 
 
 def textbook_fista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
@@ -333,15 +318,15 @@ def textbook_fista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
         moved = (H_new - H).abs().max()
         H, t = H_new, t_new
         if callback is not None:
-            callback(k, _give_back(H, given))
+            callback(k, give_back(H, given))
         if moved <= tol * H.abs().max():
             break
-    return _give_back(H, given)
+    return give_back(H, given)
 
 
 def _check_solver_args(X, D, H0, lam, n_iter, tol, callback):
     """Validate a solver's arguments; return tensors ``X, D, H`` in the common dtype."""
-    X, D, H0 = _check_problem(X, D, H=H0)
+    X, D, H0 = check_problem(X, D, H=H0)
     lam = check_nonnegative(lam, "lam")
     n_iter = check_int(n_iter, "n_iter", low=1)
     tol = check_nonnegative(tol, "tol")
@@ -352,11 +337,6 @@ def _check_solver_args(X, D, H0, lam, n_iter, tol, callback):
     H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
          else as_tensor(H0, dtype=dtype).clone())
     return Xt, Dt, H, lam, n_iter, tol
-
-
-def _give_back(t, X):
-    """The tensor ``t`` as the kind of ``X`` (numpy or tensor), keeping ``t``'s dtype."""
-    return t.clone() if is_torch(X) else to_numpy(t).copy()
 
 
 # ---------------------------------------------------------------------------------------
@@ -420,8 +400,8 @@ def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=Non
                    momentum=False, restart=False, mixed_precision=False)
 
 
-def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_precision=True,
-          callback=None, method="engine", active_set=False):
+def fista(X, D, lam, *, n_iter=None, tol=1e-4, H0=None, restart=True, mixed_precision=True,
+          callback=None, method="auto", active_set=False):
     r"""FISTA (Beck & Teboulle 2009): ISTA with Nesterov momentum, restarted adaptively.
 
     .. math::
@@ -430,11 +410,16 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
         t_{k+1} &= \tfrac12\big(1 + \sqrt{1 + 4 t_k^2}\big), \qquad
         y_{k+1} = h_{k} + \tfrac{t_k - 1}{t_{k+1}} (h_{k} - h_{k-1})
 
-    The objective gap falls as ``O(1/k²)`` instead of ISTA's ``O(1/k)``. The default
-    ``method="engine"`` (:mod:`reprcourse.lasso_engine`) gives each sample its own momentum,
-    step size and stopping time; with ``restart`` a sample's momentum is reset whenever it
-    points against the last step (O'Donoghue & Candès 2015), which makes convergence linear
-    once the support is found. ``method="textbook"`` runs :func:`textbook_fista`.
+    The objective gap falls as ``O(1/k²)`` instead of ISTA's ``O(1/k)``. The engine
+    (:mod:`reprcourse.lasso_engine`) gives each sample its own momentum, step size and
+    stopping time; with ``restart`` a sample's momentum is reset whenever it points against
+    the last step (O'Donoghue & Candès 2015), which makes convergence linear once the support
+    is found. ``method="textbook"`` runs :func:`textbook_fista`.
+
+    With the default ``method="auto"``, a call that only asks for the codes (no ``n_iter``,
+    ``H0``, ``callback`` or ``active_set``, ``restart`` and ``mixed_precision`` left on, data
+    on the CPU) gets the same certified solution from the faster LARS-lasso homotopy,
+    :func:`reprcourse.homotopy.lasso_lars`; every other call runs FISTA in the engine.
 
     Parameters
     ----------
@@ -442,8 +427,8 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
     D : array of shape (n_features, n_atoms)
     lam : float >= 0
         Sparsity weight λ.
-    n_iter : int >= 1
-        Maximum number of iterations (per precision phase).
+    n_iter : int >= 1, optional
+        Maximum number of iterations (per precision phase); 10 000 if not given.
     tol : float >= 0
         A sample stops once its lasso duality gap is below ``tol`` times its objective,
         which certifies that its objective is within ``tol`` (relative) of the optimum.
@@ -456,8 +441,9 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
         result is a float64 solution at ``tol``. Ignored for float32 input (engine only).
     callback : callable, optional
         Called as ``callback(k, H)`` after iteration ``k`` with the current codes (a copy).
-    method : {"engine", "textbook"}
-        The fast engine, or the textbook loop :func:`textbook_fista`.
+    method : {"auto", "engine", "textbook"}
+        Homotopy where it gives the same answer faster (see above), the FISTA engine, or the
+        textbook loop :func:`textbook_fista`.
     active_set : bool
         Engine only, without ``callback``: every few iterations try to finish each sample
         exactly on the support of its iterate (a batched Cholesky solve of
@@ -478,7 +464,12 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
     TypeError
         If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    method = check_choice(method, "method", {"engine", "textbook"})
+    method = check_choice(method, "method", {"auto", "engine", "textbook"})
+    only_codes = (n_iter is None and H0 is None and callback is None and restart is True
+                  and mixed_precision is True and active_set is False)
+    if method == "auto" and only_codes and not (is_torch(X) and X.device.type != "cpu"):
+        return lasso_lars(X, D, lam, tol=tol)
+    n_iter = 10_000 if n_iter is None else n_iter
     if method == "textbook":
         return textbook_fista(X, D, lam, n_iter=n_iter, tol=tol, H0=H0, callback=callback)
     return _engine(X, D, lam, H0=H0, n_iter=n_iter, tol=tol, callback=callback, step=None,
@@ -489,9 +480,9 @@ def fista(X, D, lam, *, n_iter=10_000, tol=1e-4, H0=None, restart=True, mixed_pr
 def _engine(X, D, lam, *, H0, n_iter, tol, callback, **options):
     """Validate, call :func:`~reprcourse.lasso_engine.solve_lasso`, give back the input's kind."""
     Xt, Dt, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
-    inner = None if callback is None else (lambda k, Hk: callback(k, _give_back(Hk.to(H.dtype),
+    inner = None if callback is None else (lambda k, Hk: callback(k, give_back(Hk.to(H.dtype),
                                                                                 X)))
     H = solve_lasso(Xt, Dt, lam, H0=None if H0 is None else H, n_iter=n_iter, tol=tol,
                     callback=inner, **options)
-    return _give_back(H, X)
+    return give_back(H, X)
 

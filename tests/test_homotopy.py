@@ -174,3 +174,18 @@ X0, D0 = problem(10, n=3, d=20, k=30)
 def test_bad_input_is_rejected_clearly(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         lasso_lars(*args, **kwargs)
+
+
+# ------------------------------------------------------------------ fista's default hands over
+def test_fista_default_is_the_homotopy_and_options_select_the_engine():
+    """``fista(X, D, lam)`` returns lasso_lars's codes; asking for iterations runs FISTA."""
+    X, D = problem(11, n=40, d=10, k=24)
+    np.testing.assert_array_equal(fista(X, D, 0.1), lasso_lars(X, D, 0.1))
+    one = fista(X, D, 0.1, n_iter=1)                               # one FISTA step from 0
+    assert sparse_objective(X, D, one, 0.1) > sparse_objective(X, D, lasso_lars(X, D, 0.1),
+                                                               0.1) * (1 + 1e-3)
+    seen = []
+    fista(X, D, 0.1, callback=lambda k, H: seen.append(k))
+    assert seen[:3] == [1, 2, 3]
+    engine = fista(X, D, 0.1, method="engine", tol=1e-10)
+    np.testing.assert_allclose(engine, lasso_lars(X, D, 0.1), atol=1e-6)
