@@ -5,7 +5,8 @@ dictionaries are judged on 5 000 *held-out* patches (``natural_patches(5000, see
 
 * reprcourse ``learn_dictionary(X, 256, 0.5)`` with its defaults (three passes; online
   statistics with forgetting, warm-started FISTA codes, block-coordinate atom updates; one
-  torch thread), and the same with one pass (``n_iter=1``), the fast setting;
+  torch thread), and the same with one pass (``n_iter=1``), the fast setting; with a GPU,
+  also the defaults on CUDA;
 * SPAMS ``trainDL(..., mode=2, batchsize=256, numThreads=2)`` (Mairal et al.'s own online
   dictionary learning, LARS codes) given reprcourse's wall time rounded up to whole seconds
   (``iter=-T``), so at least as much time; skipped with a note when ``spams`` is not
@@ -83,6 +84,12 @@ def main():
     D, t = timed(lambda: learn_dictionary(X, k, lam, seed=args.seed, n_iter=1,
                                           n_threads=args.threads)[0])
     rows.append(("reprcourse learn_dictionary, n_iter=1", t, held_out_objective(X_test, D, lam)))
+    if torch.cuda.is_available():                                  # the defaults on the GPU
+        Xc = torch.from_numpy(X).cuda()
+        learn_dictionary(Xc[:1024], 16, lam, n_iter=1, seed=args.seed)   # CUDA warm-up
+        D, t = timed(lambda: learn_dictionary(Xc, k, lam, seed=args.seed)[0].cpu().numpy())
+        rows.append((f"reprcourse learn_dictionary ({torch.cuda.get_device_name()})", t,
+                     held_out_objective(X_test, D, lam)))
 
     if spams is None:
         print("SPAMS is not importable (pip install -r requirements-bench.txt): row skipped")

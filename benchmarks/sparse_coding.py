@@ -12,6 +12,7 @@ plain matrix product of the same shape timed in the same run. ``fista(X, D, lam)
 defaults runs the LARS-lasso homotopy ``lasso_lars`` (:mod:`reprcourse.homotopy`, compiled
 with numba, the fastest exact solver on a CPU); ``method="engine"`` runs FISTA itself, and
 "active_set=True" adds the engine's exact finish on the support (:mod:`reprcourse.active_set`).
+With a GPU, a row runs the engine on CUDA tensors.
 
 SPAMS (``pip install -r requirements-bench.txt``) is optional; the package never imports it.
 scikit-learn is slow, so it is timed on ``--sk-n`` samples and its time scaled linearly
@@ -79,6 +80,13 @@ def spams_lasso(X, D, lam):
     return np.asarray(H.todense()).T
 
 
+def on_cuda(X, D, lam):
+    """``fista`` on CUDA tensors (the FISTA engine), finished and copied back."""
+    H = fista(X, D, lam)
+    torch.cuda.synchronize()
+    return H.cpu().numpy()
+
+
 def run_problem(X, n_atoms, lam, args):
     rng = np.random.default_rng(0)
     D = rng.standard_normal((X.shape[1], n_atoms))
@@ -102,6 +110,9 @@ def run_problem(X, n_atoms, lam, args):
              lambda: fista(X, D, lam, active_set=True))]
     if spams is not None:
         runs.insert(0, ("SPAMS lasso (LARS, 2 threads)", "float64", lambda: spams_lasso(X, D, lam)))
+    if torch.cuda.is_available():                                  # tensors on a GPU: the engine
+        Xc, Dc = torch.from_numpy(X32).cuda(), torch.from_numpy(D32).cuda()
+        runs.append(("reprcourse FISTA engine (CUDA)", "float32", lambda: on_cuda(Xc, Dc, lam)))
     times = {i: np.inf for i in range(len(runs))}
     results = {}
     for _ in range(args.repeat):                                   # interleaved: same conditions
@@ -112,7 +123,8 @@ def run_problem(X, n_atoms, lam, args):
         flops = None
         if name.startswith("reprcourse"):                          # count the flops again
             stats = {}
-            Xs, Ds = (torch.from_numpy(a) for a in ((X, D) if dtype == "float64" else (X32, D32)))
+            Xs, Ds = (torch.from_numpy(a).to("cuda" if "CUDA" in name else "cpu")
+                      for a in ((X, D) if dtype == "float64" else (X32, D32)))
             if "homotopy" in name:
                 solve_homotopy(Xs.double(), Ds.double(), lam, stats=stats)
                 stats = {"flops_path": stats["flops"],
