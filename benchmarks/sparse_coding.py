@@ -109,7 +109,8 @@ def run_problem(X, n_atoms, lam, args):
             ("reprcourse FISTA engine, active_set=True", "float64",
              lambda: fista(X, D, lam, active_set=True))]
     if spams is not None:
-        runs.insert(0, ("SPAMS lasso (LARS, 2 threads)", "float64", lambda: spams_lasso(X, D, lam)))
+        runs.insert(0, ("SPAMS lasso (LARS, 2 threads)", "float64",
+                        lambda: spams_lasso(X, D, lam)))
     if torch.cuda.is_available():                                  # tensors on a GPU: the engine
         Xc, Dc = torch.from_numpy(X32).cuda(), torch.from_numpy(D32).cuda()
         runs.append(("reprcourse FISTA engine (CUDA)", "float32", lambda: on_cuda(Xc, Dc, lam)))

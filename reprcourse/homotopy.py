@@ -39,9 +39,9 @@ import numba
 import numpy as np
 import torch
 
-from .lasso_engine import solve_lasso
 from ._torch import as_tensor, common_dtype
 from ._validation import check_nonnegative, check_problem, is_torch
+from .lasso_engine import solve_lasso
 
 __all__ = ["lasso_lars", "solve_homotopy"]
 
@@ -81,7 +81,7 @@ def _inverse_append(Ginv, m, G, act, j, b):
 
 @numba.njit(cache=True, fastmath=FAST)
 def _inverse_remove(Ginv, m, p):
-    """Shrink ``Ginv = G_AA⁻¹`` (``|A| = m``) by the atom in slot ``p``; slot ``m − 1`` moves to ``p``.
+    """Shrink ``Ginv = G_AA⁻¹`` (``|A| = m``) by the atom in slot ``p``; slot ``m−1`` moves there.
 
     Removing row and column ``p`` of ``G_AA`` leaves the Schur complement of ``Ginv``'s
     pivot: ``Ginv_rest − Ginv_{rest,p} Ginv_{p,rest} / Ginv_pp``.
@@ -195,7 +195,7 @@ def _path(G, c, lam, max_steps, h, act, Ginv, d, a, sign, work):
 
 @numba.njit(cache=True, fastmath=FAST)
 def _certificate(G, c0, xx, lam, h, a):
-    """Primal value and duality gap of the code ``h`` of a sample with ``Dᵀx = c0``, ``‖x‖² = xx``.
+    """Primal value and duality gap of the code ``h`` of a sample with ``Dᵀx = c0``, ``‖x‖²=xx``.
 
     The dual point ``θ = s r`` of :func:`~reprcourse.active_set.duality_gap`, written with the
     final correlations ``c = Dᵀr = c0 − G h`` (computed afresh from the support of ``h``):
@@ -245,7 +245,7 @@ def _paths(G, C, xx, lam, max_active, max_steps, n_chunks):
 
 
 def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
-    r"""The lasso codes of every row of ``X`` by homotopy, certified; the engine of ``lasso_lars``.
+    r"""The lasso codes of every row of ``X`` by homotopy, certified (the engine of lasso_lars).
 
     Arguments are trusted (validated by :func:`reprcourse.sparse_coding.lasso_lars`).
 
