@@ -32,7 +32,7 @@ from .structure import kmeans, pca
 __version__ = "0.2.0"
 
 __all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "lasso_lars",
-           "one_step_encode", "mutual_coherence", "lipschitz_constant", "pca", "kmeans", "recovery_conditions",
-           "sign_recovered", "learn_dictionary", "DictionaryLearner", "Autoencoder",
-           "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl", "elbo",
-           "iwae_bound"]
+           "one_step_encode", "mutual_coherence", "lipschitz_constant", "pca", "kmeans",
+           "recovery_conditions", "sign_recovered", "learn_dictionary", "DictionaryLearner",
+           "Autoencoder", "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl",
+           "elbo", "iwae_bound"]

@@ -117,12 +117,12 @@ def _path(G, c, lam, max_steps, h, act, Ginv, d, a, sign, work):
         if abs(c[q]) > abs(c[j]):
             j = q
     t = abs(c[j])                                # t = ‖Dᵀx‖∞: h = 0 down to here
+    if t <= lam:                                 # (later steps stop at t = λ exactly)
+        return OK, 0, 0.0
     m = 0                                        # |A|
     dropped = -1
     flops = 0.0                                  # of the products below (for benchmarks)
     for step in range(max_steps):
-        if t <= lam:
-            return OK, step, flops
         if j >= 0:                               # atom j joins A
             if m == act.shape[0] or not _inverse_append(Ginv, m, G, act, j, d):
                 return SINGULAR, step, flops
@@ -247,7 +247,7 @@ def _paths(G, C, xx, lam, max_active, max_steps, n_chunks):
 def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
     r"""The lasso codes of every row of ``X`` by homotopy, certified (the engine of lasso_lars).
 
-    Arguments are trusted (validated by :func:`reprcourse.sparse_coding.lasso_lars`).
+    Arguments are trusted (validated by :func:`lasso_lars` and :func:`~reprcourse.fista`).
 
     Parameters
     ----------
