@@ -3,10 +3,10 @@
 The modules follow the lecture (the README's module map gives slide → module → chapter):
 
 * :mod:`~reprcourse.structure` — PCA and k-means (chapter 1);
-* :mod:`~reprcourse.sparse_coding` — soft thresholding, the lasso objective, the textbook
-  ISTA/FISTA and the lasso path (chapter 2); the fast batched solver they run by default
-  lives in :mod:`~reprcourse.lasso_engine`, and the fastest exact solver on a CPU,
-  LARS-lasso homotopy (``lasso_lars``), in :mod:`~reprcourse.homotopy`;
+* :mod:`~reprcourse.sparse_coding` — soft thresholding, the lasso objective and its duality
+  gap, ISTA/FISTA as the lecture writes them, ``sparse_encode`` ("give me the codes", the
+  algorithm named) and the lasso path (chapter 2); the fast solvers it runs (the batched
+  FISTA engine, the LARS-lasso homotopy) are the engine room :mod:`~reprcourse.solvers`;
 * :mod:`~reprcourse.instances` and :mod:`~reprcourse.recovery` — planted instances and the
   one-step recovery theorems (chapter 3);
 * :mod:`~reprcourse.dictionary_learning`, :mod:`~reprcourse.inpainting`,
@@ -21,17 +21,17 @@ The most used functions are also importable from here.
 """
 
 from .dictionary_learning import DictionaryLearner, learn_dictionary
-from .homotopy import lasso_lars
 from .models import (VAE, Autoencoder, ThresholdAutoencoder, corrupt, elbo, gaussian_kl,
                      iwae_bound, train)
 from .recovery import recovery_conditions, sign_recovered
-from .sparse_coding import (fista, ista, lipschitz_constant, mutual_coherence, one_step_encode,
-                            soft_threshold, sparse_objective)
+from .sparse_coding import (duality_gap, fista, ista, lipschitz_constant, mutual_coherence,
+                            one_step_encode, soft_threshold, sparse_encode, sparse_objective)
 from .structure import kmeans, pca
 
 __version__ = "0.2.0"
 
-__all__ = ["soft_threshold", "sparse_objective", "ista", "fista", "lasso_lars",
+__all__ = ["soft_threshold", "sparse_objective", "duality_gap", "ista", "fista",
+           "sparse_encode",
            "one_step_encode", "mutual_coherence", "lipschitz_constant", "pca", "kmeans",
            "recovery_conditions", "sign_recovered", "learn_dictionary", "DictionaryLearner",
            "Autoencoder", "ThresholdAutoencoder", "corrupt", "train", "VAE", "gaussian_kl",

@@ -9,7 +9,8 @@ and sparse codes ``H`` (n_samples, n_atoms) that minimise the sparse-coding obje
     \qquad \|d_j\|_2 = 1 .
 
 As in EM, alternate two easy problems: with ``D`` fixed, the codes are lasso solutions
-(:func:`~reprcourse.sparse_coding.fista`, warm-started from each sample's previous code);
+(:func:`~reprcourse.sparse_coding.sparse_encode` with ``algorithm="fista"``, warm-started
+from each sample's previous code);
 with ``H`` fixed, ``F`` is a quadratic in ``D`` that depends on the data only through the
 *sufficient statistics* ``A = Σ h hᵀ`` (k, k) and ``B = Σ x hᵀ`` (d, k). The dictionary step
 is the lecture's gradient step followed by renormalisation, or a block-coordinate sweep over
@@ -39,20 +40,20 @@ from tqdm.auto import tqdm
 from ._torch import as_tensor, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_generator,
                           check_int, check_matching_features, check_nonnegative, is_torch)
-from .sparse_coding import fista
+from .sparse_coding import ALGORITHMS, sparse_encode
 
 __all__ = ["learn_dictionary", "DictionaryLearner", "to_sklearn", "from_sklearn"]
 
 
 def learn_dictionary(X, n_atoms, lam, *, n_iter=3, batch_size=512, seed=None, D0=None,
-                     update="bcd", rho=20.0, code_iter=30, tol=1e-2, n_threads=1,
+                     update="bcd", rho=20.0, code_iter=30, tol=1e-2, n_threads=None,
                      progress=False, callback=None):
     r"""Learn a dictionary by alternating sparse coding and dictionary steps.
 
     Minimises ``F(D, H) = mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` over unit-norm atoms ``D`` and
     codes ``H``. Each pass over the data (an *epoch*) visits shuffled mini-batches; for each
-    batch it (1) recomputes the batch's codes with :func:`~reprcourse.sparse_coding.fista`,
-    warm-started from their previous value, keeping a new code only if it lowers that
+    batch it (1) recomputes the batch's codes with FISTA
+    (:func:`~reprcourse.sparse_coding.sparse_encode`, ``algorithm="fista"``), warm-started from their previous value, keeping a new code only if it lowers that
     sample's objective; (2) updates the statistics ``A``, ``B`` (online with forgetting
     ``rho``, or exact; see the module docstring); (3) takes one dictionary step:
 
@@ -177,7 +178,7 @@ def _alternate(X, D, lam, n_iter, batch_size, rng, update, rho, code_iter, tol, 
 
 def _improve(X, D, H, lam, code_iter, tol):
     """Warm-started FISTA codes, kept per sample only where they lower the objective."""
-    Hn = fista(X, D, lam, H0=H, tol=tol, n_iter=code_iter)
+    Hn = sparse_encode(X, D, lam, algorithm="fista", H0=H, tol=tol, n_iter=code_iter)
     better = _per_sample(X, D, Hn, lam) < _per_sample(X, D, H, lam)
     return torch.where(better[:, None], Hn, H)
 
@@ -287,7 +288,7 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
     """scikit-learn estimator around :func:`learn_dictionary`.
 
     ``fit`` learns the atoms; ``transform`` returns accurate lasso codes
-    (:func:`~reprcourse.sparse_coding.fista` to ``transform_tol``) for the learned atoms, so
+    (:func:`~reprcourse.sparse_coding.sparse_encode` to ``transform_tol``) for the atoms, so
     ``fit_transform(X)`` equals ``fit(X).transform(X)``. Numpy in, numpy out; a torch tensor
     in gives a tensor out on its device (the fitted attributes are numpy either way, so a
     model fitted on tensors transforms arrays and back).
@@ -306,9 +307,12 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
         ``tol`` of :func:`learn_dictionary` (accuracy of the codes while learning).
     transform_alpha : float >= 0 or None
         λ used by ``transform``; ``None`` means ``alpha``.
+    transform_algorithm : {"lasso_lars", "fista", "ista"}
+        ``algorithm`` of :func:`~reprcourse.sparse_coding.sparse_encode` in ``transform``.
     transform_max_iter : int >= 1
+        ``n_iter`` of ``"fista"``/``"ista"`` in ``transform`` (the homotopy needs none).
     transform_tol : float >= 0
-        ``n_iter`` and ``tol`` of :func:`fista` in ``transform``.
+        ``tol`` of ``transform``: the relative duality gap every code reaches.
     random_state : int, numpy Generator, RandomState or None
         Seed of :func:`learn_dictionary`; a fixed value gives the same atoms every time.
     verbose : bool
@@ -336,7 +340,8 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
 
     def __init__(self, n_components=None, *, alpha=1.0, max_iter=3, batch_size=512,
                  update="bcd", rho=20.0, code_iter=30, code_tol=1e-2, transform_alpha=None,
-                 transform_max_iter=2000, transform_tol=1e-6, n_threads=1, random_state=None,
+                 transform_algorithm="lasso_lars", transform_max_iter=10_000, transform_tol=1e-4,
+                 n_threads=None, random_state=None,
                  verbose=False):
         self.n_components = n_components
         self.alpha = alpha
@@ -347,6 +352,7 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
         self.code_iter = code_iter
         self.code_tol = code_tol
         self.transform_alpha = transform_alpha
+        self.transform_algorithm = transform_algorithm
         self.transform_max_iter = transform_max_iter
         self.transform_tol = transform_tol
         self.n_threads = n_threads
@@ -390,7 +396,8 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Lasso codes of ``X`` (n_samples, n_features) for the atoms: (n_samples, n_components).
 
-        Solves ``min_h ½‖x − D h‖² + λ‖h‖₁`` per sample with :func:`fista` to relative
+        Solves ``min_h ½‖x − D h‖² + λ‖h‖₁`` per sample with :func:`sparse_encode`
+        (``transform_algorithm``) to relative
         accuracy ``transform_tol``, λ = ``transform_alpha`` (or ``alpha``).
 
         Raises
@@ -404,9 +411,13 @@ class DictionaryLearner(TransformerMixin, BaseEstimator):
         Xn = self._validate(X, reset=False)
         lam = self.alpha if self.transform_alpha is None else self.transform_alpha
         lam = check_nonnegative(lam, "transform_alpha")
-        H = fista(Xn, self.dictionary_.astype(Xn.dtype, copy=False), lam,
-                  tol=check_nonnegative(self.transform_tol, "transform_tol"),
-                  n_iter=check_int(self.transform_max_iter, "transform_max_iter", low=1))
+        algorithm = check_choice(self.transform_algorithm, "transform_algorithm",
+                                 set(ALGORITHMS))
+        n_iter = check_int(self.transform_max_iter, "transform_max_iter", low=1)
+        H = sparse_encode(Xn, self.dictionary_.astype(Xn.dtype, copy=False), lam,
+                          algorithm=algorithm,
+                          tol=check_nonnegative(self.transform_tol, "transform_tol"),
+                          n_iter=None if algorithm == "lasso_lars" else n_iter)
         return like(as_tensor(H), X) if is_torch(X) else H
 
     def fit_transform(self, X, y=None):

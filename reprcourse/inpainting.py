@@ -22,7 +22,7 @@ from ._torch import as_tensor, common_dtype, to_numpy
 from ._validation import (check_array, check_dictionary, check_generator, check_int,
                           check_matching_features, check_nonnegative, check_same_backend,
                           check_scalar, is_torch)
-from .lasso_engine import solve_lasso
+from .solvers.engine import solve_lasso
 
 __all__ = ["random_mask", "masked_sparse_code", "inpaint", "smooth_fill"]
 

@@ -13,12 +13,11 @@ with the proximal step of the l1 term, which is soft thresholding. FISTA (Beck &
 default solver here.
 
 Every function takes numpy arrays or torch tensors and returns the same kind.
-:func:`textbook_ista` and :func:`textbook_fista` are the lecture's loops, written to be read;
-:func:`ista` and :func:`fista` run the same iterations in the fast batched engine of
-:mod:`reprcourse.lasso_engine` (per-sample steps and stopping, certified by the duality gap),
-and take ``method="textbook"`` to run the loops instead. :func:`lasso_path` solves along a
-grid of λ (chapter 2). The fastest exact solver on a CPU, LARS-lasso homotopy, is
-:func:`reprcourse.homotopy.lasso_lars`; ``fista`` hands it the calls that only ask for codes.
+:func:`ista` and :func:`fista` are the lecture's loops, exactly (fixed step ``1/L``), and
+stop when the :func:`duality_gap` certifies the codes. "Give me the codes" is
+:func:`sparse_encode`, which names its algorithm (``"lasso_lars"``, the fastest exact solver
+on a CPU, by default) and runs it from the engine room :mod:`reprcourse.solvers`.
+:func:`lasso_path` solves along a grid of λ (chapter 2).
 """
 
 from __future__ import annotations
@@ -32,11 +31,11 @@ from ._torch import as_tensor, common_dtype, give_back, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_int,
                           check_matching_features, check_nonnegative, check_problem,
                           check_scalar, is_torch)
-from .homotopy import lasso_lars
-from .lasso_engine import solve_lasso
+from .solvers import lasso_lars, solve_lasso
 
-__all__ = ["soft_threshold", "sparse_objective", "lipschitz_constant", "mutual_coherence",
-           "one_step_encode", "lasso_path", "textbook_ista", "textbook_fista", "ista", "fista"]
+__all__ = ["soft_threshold", "sparse_objective", "duality_gap", "lipschitz_constant",
+           "mutual_coherence", "one_step_encode", "lasso_path", "ista", "fista",
+           "sparse_encode"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -187,7 +186,8 @@ def lasso_path(X, D, lams, *, n_keep=0):
     r"""Lasso codes of ``X`` along a grid of λ, summarised (chapter 2's sparsity widget).
 
     For each λ, largest first and each solve warm-started from the previous codes,
-    ``H_λ = argmin_H mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` is computed with :func:`fista`.
+    ``H_λ = argmin_H mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` is computed with
+    :func:`sparse_encode` (``algorithm="fista"``, which takes the warm start).
 
     Parameters
     ----------
@@ -228,7 +228,7 @@ def lasso_path(X, D, lams, *, n_keep=0):
            "recon": np.empty((m, n_keep, X.shape[1]))}
     H = None
     for i in range(m - 1, -1, -1):                                 # large λ first: warm starts
-        H = fista(X, D, lams[i], H0=H)                             # (n, k)
+        H = sparse_encode(X, D, lams[i], algorithm="fista", H0=H)  # (n, k)
         R = H @ D.T                                                # (n, d) reconstructions
         out["nnz"][i] = (H != 0).sum(1).mean()
         out["error"][i] = ((X - R) ** 2).sum() / (X ** 2).sum()
@@ -238,124 +238,73 @@ def lasso_path(X, D, lams, *, n_keep=0):
 
 
 # ---------------------------------------------------------------------------------------
-# The textbook solvers: the lecture's update, nothing else
+# The duality gap: how far a code is from the optimum, without knowing the optimum
 # ---------------------------------------------------------------------------------------
-def textbook_ista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
-    r"""ISTA exactly as in the lecture (Daubechies, Defrise & De Mol 2004), all rows at once.
+def duality_gap(X, D, H, lam):
+    r"""The lasso duality gap of every row of ``H``: a certificate of its distance to the optimum.
+
+    For a code ``h`` with residual ``r = x − D h``, the scaled residual
+    ``θ = s r`` with ``s = min(1, λ / ‖Dᵀ r‖∞)`` is feasible for the dual problem
+    ``max_θ ½‖x‖² − ½‖x − θ‖²`` s.t. ``‖Dᵀθ‖∞ ≤ λ``, so
 
     .. math::
 
-        H \leftarrow \operatorname{thr}_{\lambda/L}\!\Big(H - \tfrac1L\,(H D^\top D - X D)\Big),
-        \qquad L = \|D\|_2^2 .
+        \operatorname{gap}(h) = \underbrace{\tfrac12\|r\|_2^2 + \lambda\|h\|_1}_{P(h)}
+        - \big(\tfrac12\|x\|_2^2 - \tfrac12\|x - \theta\|_2^2\big) \;\ge\; P(h) - P(h^\star)
+        \;\ge\; 0 ,
 
-    ``H DᵀD − X D`` is the gradient of ``½‖X − H Dᵀ‖²`` (one row per sample); the step
-    ``1/L`` guarantees that the objective never increases. This loop is for reading; the
-    default :func:`ista` runs the same iteration in the fast engine
-    (:mod:`reprcourse.lasso_engine`).
+    and it is 0 exactly at the optimum (Fercoq, Gramfort & Salmon 2015 for this dual point).
+    A solver whose rows satisfy ``gap <= tol * P(h)`` has certified them to relative accuracy
+    ``tol``: this is what ``tol`` means for every lasso solver of the course.
 
     Parameters
     ----------
     X : array of shape (n_samples, n_features)
     D : array of shape (n_features, n_atoms)
+    H : array of shape (n_samples, n_atoms)
     lam : float >= 0
-    n_iter : int >= 1
-        Number of iterations (at most).
-    tol : float >= 0
-        Stop when no code entry moved by more than ``tol`` times the largest entry.
-    H0 : array of shape (n_samples, n_atoms), optional
-        Starting codes; zeros by default.
-    callback : callable, optional
-        ``callback(k, H)`` after iteration ``k``.
 
     Returns
     -------
-    H : array of shape (n_samples, n_atoms), same kind as ``X``
+    gap : numpy array of shape (n_samples,), float64, >= 0 up to rounding
 
     Raises
     ------
     ValueError
-        As :func:`ista`.
+        If shapes disagree, values are not finite, or ``lam < 0``.
     """
-    given = X                                                      # numpy in → numpy out
-    X, D, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
-    L = torch.linalg.matrix_norm(D, ord=2) ** 2                    # ‖D‖₂², a scalar
-    G = D.T @ D                                                    # (k, k) Gram matrix
-    XD = X @ D                                                     # (n, k) correlations
-    for k in range(1, n_iter + 1):
-        gradient = H @ G - XD                                      # (n, k)
-        H_new = _soft(H - gradient / L, lam / L)                   # (n, k) the lecture's update
-        moved = (H_new - H).abs().max()
-        H = H_new
-        if callback is not None:
-            callback(k, give_back(H, given))
-        if moved <= tol * H.abs().max():
-            break
-    return give_back(H, given)
-
-
-def textbook_fista(X, D, lam, *, n_iter=1000, tol=1e-6, H0=None, callback=None):
-    r"""FISTA as in Beck & Teboulle (2009): the ISTA step taken from an extrapolated point.
-
-    .. math::
-
-        H_k &= \operatorname{thr}_{\lambda/L}\!\Big(Y_k - \tfrac1L (Y_k D^\top D - X D)\Big) \\
-        t_{k+1} &= \tfrac12\big(1 + \sqrt{1 + 4 t_k^2}\big), \qquad
-        Y_{k+1} = H_k + \tfrac{t_k - 1}{t_{k+1}}\,(H_k - H_{k-1}),
-
-    with ``Y_1 = H_0`` and ``t_1 = 1``. The objective gap falls as ``O(1/k²)`` instead of
-    ISTA's ``O(1/k)``. Parameters, returns and errors as :func:`textbook_ista`.
-    """
-    given = X                                                      # numpy in → numpy out
-    X, D, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
-    L = torch.linalg.matrix_norm(D, ord=2) ** 2                    # ‖D‖₂²
-    G = D.T @ D                                                    # (k, k)
-    XD = X @ D                                                     # (n, k)
-    Y, t = H, 1.0                                                  # (n, k) extrapolated point
-    for k in range(1, n_iter + 1):
-        H_new = _soft(Y - (Y @ G - XD) / L, lam / L)               # (n, k) ISTA step from Y
-        t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
-        Y = H_new + ((t - 1.0) / t_new) * (H_new - H)              # (n, k) momentum
-        moved = (H_new - H).abs().max()
-        H, t = H_new, t_new
-        if callback is not None:
-            callback(k, give_back(H, given))
-        if moved <= tol * H.abs().max():
-            break
-    return give_back(H, given)
-
-
-def _check_solver_args(X, D, H0, lam, n_iter, tol, callback):
-    """Validate a solver's arguments; return tensors ``X, D, H`` in the common dtype."""
-    X, D, H0 = check_problem(X, D, H=H0)
+    X, D, H = check_problem(X, D, H=H)
     lam = check_nonnegative(lam, "lam")
-    n_iter = check_int(n_iter, "n_iter", low=1)
-    tol = check_nonnegative(tol, "tol")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    dtype = common_dtype(X, D)
-    Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
-    H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
-         else as_tensor(H0, dtype=dtype).clone())
-    return Xt, Dt, H, lam, n_iter, tol
+    X, D, H = (as_tensor(a).double() for a in (X, D, H))
+    return to_numpy(_gap_and_objective(X, D, H, lam)[0], np.float64)
+
+
+def _gap_and_objective(X, D, H, lam):
+    """Per-row duality gap and primal objective of tensors ``X, D, H`` (see duality_gap)."""
+    R = X - H @ D.T                                                # (n, d) residuals
+    primal = 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)           # (n,) P(h)
+    corr = (R @ D).abs().amax(1)                                   # (n,) ‖Dᵀr‖∞
+    s = torch.where(corr > lam, lam / corr.clamp_min(1e-300), torch.ones_like(corr))
+    theta_sq = (s * s) * (R * R).sum(1)                            # (n,) ‖θ‖²
+    dual = (s[:, None] * R * X).sum(1) - 0.5 * theta_sq            # ½‖x‖² − ½‖x − θ‖²
+    return (primal - dual).clamp_min(0.0), primal
 
 
 # ---------------------------------------------------------------------------------------
-# The public solvers: the fast engine by default
+# ISTA and FISTA: the lecture's loops, exactly
 # ---------------------------------------------------------------------------------------
-def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=None,
-         method="engine"):
-    r"""ISTA: proximal gradient descent on the lasso, for all samples at once.
-
-    Each iteration is the lecture's update (see :func:`textbook_ista`)
+def ista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, step=None, callback=None):
+    r"""ISTA (Daubechies, Defrise & De Mol 2004): the lecture's loop, all rows at once.
 
     .. math::
 
-        h \leftarrow \operatorname{thr}_{\alpha\lambda}\!\big(h - \alpha D^\top (D h - x)\big),
+        H \leftarrow \operatorname{thr}_{\alpha\lambda}\!\Big(H - \alpha\,(H D^{\mathsf T} D
+        - X D)\Big), \qquad \alpha = 1/L, \quad L = \|D\|_2^2 .
 
-    which never increases :func:`sparse_objective` when ``α ≤ 1/‖D‖₂²`` (Daubechies et al.
-    2004). The default ``method="engine"`` runs it in :func:`reprcourse.lasso_engine.solve_lasso`:
-    each sample takes the longest step its curvature allows (still never increasing the
-    objective) and stops when its duality gap certifies it. Computed in the input's precision.
+    ``H DᵀD − X D`` is the gradient of ``½‖X − H Dᵀ‖²`` (one row per sample) and
+    :func:`soft_threshold` is the proximal step of the ℓ1 term. With ``α ≤ 1/L`` the objective
+    never increases. Every iteration is exactly this update with one fixed step for all
+    rows; for codes fast, use :func:`sparse_encode`.
 
     Parameters
     ----------
@@ -366,17 +315,14 @@ def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=Non
     n_iter : int >= 1
         Maximum number of iterations.
     tol : float >= 0
-        A sample stops once its lasso duality gap is below ``tol`` times its objective, which
-        certifies that its objective is within ``tol`` (relative) of the optimum. (With
-        ``method="textbook"``: when the codes stop moving, see :func:`textbook_ista`.)
+        Stop once every row's :func:`duality_gap` is at most ``tol`` times its objective
+        (checked every 10 iterations); ``tol=0`` runs all ``n_iter`` iterations.
     H0 : array of shape (n_samples, n_atoms), optional
-        Warm start; zeros by default.
+        Starting codes; zeros by default.
     step : float > 0, optional
-        A fixed step size α for every sample (engine only). Larger than ``1/L`` may diverge.
+        The step α; ``1/L`` by default. A step above ``2/L`` may diverge.
     callback : callable, optional
-        Called as ``callback(k, H)`` after iteration ``k`` with the current codes (a copy).
-    method : {"engine", "textbook"}
-        The fast engine, or the textbook loop :func:`textbook_ista`.
+        ``callback(k, H)`` after iteration ``k`` with the current codes.
 
     Returns
     -------
@@ -386,40 +332,40 @@ def ista(X, D, lam, *, n_iter=20_000, tol=1e-6, H0=None, step=None, callback=Non
     Raises
     ------
     ValueError
-        If shapes disagree, values are not finite, ``lam < 0``, ``n_iter < 1``, ``step <= 0``
-        or ``method`` is unknown.
+        If shapes disagree, values are not finite, ``lam < 0``, ``n_iter < 1`` or
+        ``step <= 0``.
     TypeError
         If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    method = check_choice(method, "method", {"engine", "textbook"})
-    if method == "textbook":
-        return textbook_ista(X, D, lam, n_iter=n_iter, tol=tol, H0=H0, callback=callback)
-    if step is not None:
-        step = check_scalar(step, "step", low=0.0, low_open=True)
-    return _engine(X, D, lam, H0=H0, n_iter=n_iter, tol=tol, callback=callback, step=step,
-                   momentum=False, restart=False, mixed_precision=False)
+    given = X                                                      # numpy in → numpy out
+    X, D, H, lam, n_iter, tol, alpha = _check_loop_args(X, D, H0, lam, n_iter, tol, step,
+                                                        callback)
+    G = D.T @ D                                                    # (k, k) Gram matrix
+    XD = X @ D                                                     # (n, k) correlations
+    for k in range(1, n_iter + 1):
+        gradient = H @ G - XD                                      # (n, k)
+        H = _soft(H - alpha * gradient, alpha * lam)               # (n, k) the lecture's update
+        if callback is not None:
+            callback(k, give_back(H.clone(), given))
+        if _certified(X, D, H, lam, tol, k):
+            break
+    return give_back(H, given)
 
 
-def fista(X, D, lam, *, n_iter=None, tol=1e-4, H0=None, restart=True, mixed_precision=True,
-          callback=None, method="auto", active_set=False):
-    r"""FISTA (Beck & Teboulle 2009): ISTA with Nesterov momentum, restarted adaptively.
+def fista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, restart=False, callback=None):
+    r"""FISTA (Beck & Teboulle 2009): the ISTA step taken from an extrapolated point.
 
     .. math::
 
-        h_{k} &= \operatorname{thr}_{\lambda/L}\!\big(y_k - \tfrac1L D^\top(D y_k - x)\big) \\
+        H_k &= \operatorname{thr}_{\lambda/L}\!\Big(Y_k - \tfrac1L (Y_k D^{\mathsf T} D
+        - X D)\Big) \\
         t_{k+1} &= \tfrac12\big(1 + \sqrt{1 + 4 t_k^2}\big), \qquad
-        y_{k+1} = h_{k} + \tfrac{t_k - 1}{t_{k+1}} (h_{k} - h_{k-1})
+        Y_{k+1} = H_k + \tfrac{t_k - 1}{t_{k+1}}\,(H_k - H_{k-1}),
 
-    The objective gap falls as ``O(1/k²)`` instead of ISTA's ``O(1/k)``. The engine
-    (:mod:`reprcourse.lasso_engine`) gives each sample its own momentum, step size and
-    stopping time; with ``restart`` a sample's momentum is reset whenever it points against
-    the last step (O'Donoghue & Candès 2015), which makes convergence linear once the support
-    is found. ``method="textbook"`` runs :func:`textbook_fista`.
-
-    With the default ``method="auto"``, a call that only asks for the codes (no ``n_iter``,
-    ``H0``, ``callback`` or ``active_set``, ``restart`` and ``mixed_precision`` left on, data
-    on the CPU) gets the same certified solution from the faster LARS-lasso homotopy,
-    :func:`reprcourse.homotopy.lasso_lars`; every other call runs FISTA in the engine.
+    with ``Y_1 = H_0`` and ``t_1 = 1``. The objective gap falls as ``O(1/k²)`` instead of
+    ISTA's ``O(1/k)``. With ``restart=True`` the momentum is reset (``t = 1``) whenever the
+    objective goes up (O'Donoghue & Candès 2015). Every iteration is exactly this update
+    with the step ``1/L``; for codes fast, use :func:`sparse_encode`.
 
     Parameters
     ----------
@@ -427,29 +373,17 @@ def fista(X, D, lam, *, n_iter=None, tol=1e-4, H0=None, restart=True, mixed_prec
     D : array of shape (n_features, n_atoms)
     lam : float >= 0
         Sparsity weight λ.
-    n_iter : int >= 1, optional
-        Maximum number of iterations (per precision phase); 10 000 if not given.
+    n_iter : int >= 1
+        Maximum number of iterations.
     tol : float >= 0
-        A sample stops once its lasso duality gap is below ``tol`` times its objective,
-        which certifies that its objective is within ``tol`` (relative) of the optimum.
+        Stop once every row's :func:`duality_gap` is at most ``tol`` times its objective
+        (checked every 10 iterations); ``tol=0`` runs all ``n_iter`` iterations.
     H0 : array of shape (n_samples, n_atoms), optional
-        Warm start; zeros by default.
+        Starting codes; zeros by default.
     restart : bool
-        Adaptive momentum restart (recommended; engine only).
-    mixed_precision : bool
-        For float64 input, solve in float32 first and finish in float64 from there; the
-        result is a float64 solution at ``tol``. Ignored for float32 input (engine only).
+        Function-value restart of the momentum (O'Donoghue & Candès 2015).
     callback : callable, optional
-        Called as ``callback(k, H)`` after iteration ``k`` with the current codes (a copy).
-    method : {"auto", "engine", "textbook"}
-        Homotopy where it gives the same answer faster (see above), the FISTA engine, or the
-        textbook loop :func:`textbook_fista`.
-    active_set : bool
-        Engine only, without ``callback``: every few iterations try to finish each sample
-        exactly on the support of its iterate (a batched Cholesky solve of
-        ``G_SS h_S = c_S − λ s_S``, :mod:`reprcourse.active_set`); a sample leaves once its
-        duality gap certifies the result. Same optimum; off by default because it is not
-        yet faster on a 2-core CPU (``benchmarks/sparse_coding.py``).
+        ``callback(k, H)`` after iteration ``k`` with the current codes ``H_k``.
 
     Returns
     -------
@@ -459,30 +393,140 @@ def fista(X, D, lam, *, n_iter=None, tol=1e-4, H0=None, restart=True, mixed_prec
     Raises
     ------
     ValueError
-        If shapes disagree, values are not finite, ``lam < 0``, ``n_iter < 1`` or ``method``
-        is unknown.
+        If shapes disagree, values are not finite, ``lam < 0`` or ``n_iter < 1``.
     TypeError
         If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
-    method = check_choice(method, "method", {"auto", "engine", "textbook"})
-    only_codes = (n_iter is None and H0 is None and callback is None and restart is True
-                  and mixed_precision is True and active_set is False)
-    if method == "auto" and only_codes and not (is_torch(X) and X.device.type != "cpu"):
+    given = X                                                      # numpy in → numpy out
+    X, D, H, lam, n_iter, tol, alpha = _check_loop_args(X, D, H0, lam, n_iter, tol, None,
+                                                        callback)
+    if not isinstance(restart, bool):
+        raise TypeError(f"restart must be True or False, got {restart!r}")
+    G = D.T @ D                                                    # (k, k)
+    XD = X @ D                                                     # (n, k)
+    Y, t = H, 1.0                                                  # (n, k) extrapolated point
+    F = _objective_rows(X, D, H, lam) if restart else None         # (n,) for the restart test
+    for k in range(1, n_iter + 1):
+        H_new = _soft(Y - alpha * (Y @ G - XD), alpha * lam)       # (n, k) ISTA step from Y
+        t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+        Y = H_new + ((t - 1.0) / t_new) * (H_new - H)              # (n, k) momentum
+        if restart:
+            F_new = _objective_rows(X, D, H_new, lam)              # (n,)
+            if bool((F_new > F).any()):                            # went up: drop the momentum
+                t_new, Y = 1.0, H_new
+            F = F_new
+        H, t = H_new, t_new
+        if callback is not None:
+            callback(k, give_back(H.clone(), given))
+        if _certified(X, D, H, lam, tol, k):
+            break
+    return give_back(H, given)
+
+
+def _objective_rows(X, D, H, lam):
+    R = X - H @ D.T                                                # (n, d)
+    return 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)             # (n,)
+
+
+def _certified(X, D, H, lam, tol, k, every=10):
+    """Whether every row's relative duality gap is at most ``tol`` (checked every 10 steps)."""
+    if tol <= 0 or k % every:
+        return False
+    gap, primal = _gap_and_objective(X, D, H, lam)
+    return bool((gap <= tol * primal).all())
+
+
+def _check_loop_args(X, D, H0, lam, n_iter, tol, step, callback):
+    """Validate ista/fista's arguments; tensors ``X, D, H`` in the common dtype and the step."""
+    X, D, H0 = check_problem(X, D, H=H0)
+    lam = check_nonnegative(lam, "lam")
+    n_iter = check_int(n_iter, "n_iter", low=1)
+    tol = check_nonnegative(tol, "tol")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    dtype = common_dtype(X, D)
+    Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
+    H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
+         else as_tensor(H0, dtype=dtype).clone())
+    if step is None:
+        L = float(torch.linalg.matrix_norm(Dt.double(), ord=2) ** 2)   # ‖D‖₂²
+        step = 1.0 / L if L > 0 else 1.0
+    else:
+        step = check_scalar(step, "step", low=0.0, low_open=True)
+    return Xt, Dt, H, lam, n_iter, tol, step
+
+
+# ---------------------------------------------------------------------------------------
+# "Give me the codes": the fastest exact solver, the algorithm named
+# ---------------------------------------------------------------------------------------
+ALGORITHMS = ("lasso_lars", "fista", "ista")
+
+
+def sparse_encode(X, D, lam, *, algorithm="lasso_lars", tol=1e-4, H0=None, n_iter=None):
+    r"""The lasso codes of every row of ``X``, certified to relative accuracy ``tol``.
+
+    .. math::
+
+        H = \arg\min_H \frac1n \sum_i \tfrac12 \|x_i - D h_i\|_2^2 + \lambda \|h_i\|_1
+
+    (the objective of :func:`sparse_objective`; scikit-learn's
+    ``sparse_encode(X, D.T, alpha=lam)`` solves the same per-sample problem). The algorithm
+    is named, as in scikit-learn; all of them stop only when every row's :func:`duality_gap`
+    is at most ``tol`` times its objective, so they agree at the optimum:
+
+    * ``"lasso_lars"`` (default, the fastest on a CPU): the LARS-lasso homotopy, one sample's
+      path per thread in compiled code (:func:`reprcourse.solvers.lasso_lars`; Efron et al.
+      2004, the algorithm of SPAMS's ``lasso``).
+    * ``"fista"``: FISTA in the batched engine (:func:`reprcourse.solvers.solve_lasso`): each
+      row gets its own step size (backtracking from ``L/4``), momentum restart and stopping
+      time; float64 input is solved in float32 first. The only one that runs on a GPU, and the
+      one to use with a warm start ``H0``.
+    * ``"ista"``: ISTA in the same engine, with the fixed step ``1/L`` and no momentum (slow;
+      for comparison).
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    D : array of shape (n_features, n_atoms)
+    lam : float >= 0
+        Sparsity weight λ.
+    algorithm : {"lasso_lars", "fista", "ista"}
+    tol : float >= 0
+        Relative duality gap every row reaches.
+    H0 : array of shape (n_samples, n_atoms), optional
+        Warm start for ``"fista"`` and ``"ista"`` (the homotopy always starts from 0 at
+        λ = ‖Dᵀx‖∞ and does not take one).
+    n_iter : int >= 1, optional
+        Iteration budget of ``"fista"``/``"ista"`` (per precision phase); 10 000 by default.
+        A row that runs out of iterations is returned uncertified.
+
+    Returns
+    -------
+    H : array of shape (n_samples, n_atoms)
+        Same kind as ``X`` (tensors on the same device); float64 if ``X`` or ``D`` is
+        float64, else float32.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, values are not finite, ``lam < 0``, ``n_iter < 1``, the
+        algorithm is unknown, or ``H0``/``n_iter`` are given to ``"lasso_lars"``.
+    TypeError
+        If an argument has the wrong type, or numpy arrays and tensors are mixed.
+    """
+    algorithm = check_choice(algorithm, "algorithm", set(ALGORITHMS))
+    if algorithm == "lasso_lars":
+        if H0 is not None or n_iter is not None:
+            raise ValueError("algorithm='lasso_lars' follows the path from h = 0 and takes "
+                             "neither H0 nor n_iter; use algorithm='fista' for a warm start")
         return lasso_lars(X, D, lam, tol=tol)
     n_iter = 10_000 if n_iter is None else n_iter
-    if method == "textbook":
-        return textbook_fista(X, D, lam, n_iter=n_iter, tol=tol, H0=H0, callback=callback)
-    return _engine(X, D, lam, H0=H0, n_iter=n_iter, tol=tol, callback=callback, step=None,
-                   momentum=True, restart=bool(restart), mixed_precision=bool(mixed_precision),
-                   active_set=bool(active_set) and callback is None)
-
-
-def _engine(X, D, lam, *, H0, n_iter, tol, callback, **options):
-    """Validate, call :func:`~reprcourse.lasso_engine.solve_lasso`, give back the input's kind."""
-    Xt, Dt, H, lam, n_iter, tol = _check_solver_args(X, D, H0, lam, n_iter, tol, callback)
-    inner = None if callback is None else (lambda k, Hk: callback(k, give_back(Hk.to(H.dtype),
-                                                                                X)))
+    Xt, Dt, H, lam, n_iter, tol, alpha = _check_loop_args(X, D, H0, lam, n_iter, tol, None,
+                                                          None)
+    if algorithm == "fista":
+        options = dict(momentum=True, restart=True, mixed_precision=True, step=None)
+    else:
+        options = dict(momentum=False, restart=False, mixed_precision=False, step=alpha)
     H = solve_lasso(Xt, Dt, lam, H0=None if H0 is None else H, n_iter=n_iter, tol=tol,
-                    callback=inner, **options)
+                    **options)
     return give_back(H, X)
-

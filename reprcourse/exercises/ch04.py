@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..inpainting import inpaint, random_mask, smooth_fill
-from ..sparse_coding import fista, sparse_objective
+from ..sparse_coding import sparse_encode, sparse_objective
 from ._harness import Case, CheckResult, rng_for, run_check
 
 __all__ = ["check_sufficient_statistics", "check_update_atom", "check_normalize_atoms",
@@ -192,7 +192,7 @@ def check_transform_codes(transform_codes, *, seed=None) -> CheckResult:
     def cases():
         for n, d, k, lam in [(10, 8, 12, 0.3), (1, 5, 3, 0.1)]:
             X, D, _ = _problem(rng, n, d, k)
-            best = sparse_objective(X, D, fista(X, D, lam, n_iter=20_000, tol=1e-10), lam)
+            best = sparse_objective(X, D, sparse_encode(X, D, lam, tol=1e-10), lam)
             yield Case(f"n = {n}, {k} atoms of {d} features, λ = {lam}", (D.T.copy(), X, lam),
                        best, call=_objective_of_codes, atol=1e-6, rtol=1e-6)
 

@@ -31,7 +31,7 @@ from .ch05_autoencoders import (DenoisingView, code_scatter_plot, grouped_bars_p
 from .ch06_vae import LatentWalkView, bound_check_figure, latent_map_figure, latent_map_plot
 from .core import (COLORS, DPI, MAX_WIDTH, STYLE, FigureView, ax_or_new, color_for,
                    legend_outside, line_plot, loss_curves_plot, new_figure, png_bytes,
-                   use_course_style, wrap)
+                   course_style, use_course_style, wrap)
 from .images import (atom_grid, filters_figure, image_grid, image_rows_figure, patch_pairs,
                      patch_pairs_canvas, signed_colorbar, tile_images)
 

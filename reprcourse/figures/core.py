@@ -12,8 +12,10 @@ function, named by what they return:
 Widget frames are :class:`FigureView` subclasses: built once, redrawn in place. Images
 (tiles, atoms, rows of digits) are in :mod:`.images`.
 
-Importing this module applies :data:`STYLE` (text sizes that stay ≥ 10 px when a figure at
-most :data:`MAX_WIDTH` inches wide is shown in the book's ≈ 690-px column).
+:data:`STYLE` keeps text sizes ≥ 10 px when a figure at most :data:`MAX_WIDTH` inches wide
+is shown in the book's ≈ 690-px column. Importing this module changes no global setting: a
+chapter applies the style with an explicit :func:`use_course_style` in its setup cell, a
+script draws inside ``with course_style():``.
 :data:`COLORS` gives the same colour to the same object in every chapter.
 """
 
@@ -25,14 +27,17 @@ import textwrap
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython import get_ipython
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+from matplotlib_inline.backend_inline import set_matplotlib_formats
 from PIL import Image
 
 from .._torch import to_numpy
 
-__all__ = ["COLORS", "STYLE", "MAX_WIDTH", "DPI", "use_course_style", "new_figure",
+__all__ = ["COLORS", "STYLE", "MAX_WIDTH", "DPI", "use_course_style", "course_style",
+           "new_figure",
            "FigureView", "png_bytes", "ax_or_new", "color_for", "wrap", "legend_outside", "line_plot",
            "loss_curves_plot"]
 
@@ -75,12 +80,30 @@ STYLE = {
 }
 
 
-def use_course_style() -> None:
-    """Apply :data:`STYLE` to matplotlib's rcParams (done once when the module is imported)."""
+def use_course_style(*, retina=True) -> None:
+    """Apply :data:`STYLE` to matplotlib's rcParams: call it once in a chapter's setup cell.
+
+    Parameters
+    ----------
+    retina : bool
+        In a notebook, also have the inline backend store figures at twice their resolution
+        (same displayed size), so they stay sharp on HiDPI screens, phones and when zoomed.
+    """
     mpl.rcParams.update(STYLE)
+    if retina:
+        if get_ipython() is not None:                              # only inside a notebook
+            set_matplotlib_formats("retina")
 
 
-use_course_style()
+def course_style():
+    """The course style for one block: ``with course_style(): fig = some_figure(...)``.
+
+    Returns
+    -------
+    context manager
+        :func:`matplotlib.rc_context` with :data:`STYLE`; rcParams are restored on exit.
+    """
+    return mpl.rc_context(STYLE)
 
 
 def new_figure(width=MAX_WIDTH, height=4.0, *, layout="constrained") -> Figure:

@@ -7,7 +7,7 @@ the codes, and predictive sparse decomposition.
 * :class:`SparseAutoencoder` — any encoder, a unit-norm dictionary as decoder, trained on
   the lasso objective of :mod:`reprcourse.sparse_coding`;
 * :class:`PSD` — a dictionary and a fast predictor of its sparse codes, trained together
-  (Kavukcuoglu et al. 2008), with the codes found by :func:`reprcourse.fista`.
+  (Kavukcuoglu et al. 2008), with the codes found by :func:`reprcourse.sparse_encode` (``algorithm="fista"``).
 
 All are :class:`~reprcourse.models.AutoencoderBase` models, trained by
 :func:`reprcourse.models.train`.
@@ -22,7 +22,7 @@ from torch import nn
 from .._torch import as_tensor, like, to_numpy
 from .._validation import (check_array, check_choice, check_generator, check_int,
                            check_nonnegative, check_scalar)
-from ..sparse_coding import fista, soft_threshold
+from ..sparse_coding import soft_threshold, sparse_encode
 from .autoencoders import ACTIVATIONS, AutoencoderBase, glorot_uniform, unit_columns
 from .training import model_generator
 
@@ -282,7 +282,7 @@ class PSD(AutoencoderBase):
         + \tfrac{\alpha}{2}\|z - F(x)\|^2 ,
 
     the lecture's objective with a ½ on the squares (so λ here is half the lecture's). For
-    every batch the inner minimum is found by :func:`reprcourse.fista` on the equivalent lasso
+    every batch the inner minimum is found by :func:`reprcourse.sparse_encode` (``algorithm="fista"``) on the equivalent lasso
     :math:`[x;\ \sqrt\alpha F(x)] \approx [D;\ \sqrt\alpha I]\, z`, warm-started at F(x); then
     one gradient step moves D toward the codes and F toward predicting them (the gain g is
     learned through log g, so it stays positive and finds the codes' scale quickly). At test time
@@ -297,7 +297,7 @@ class PSD(AutoencoderBase):
     n_iter : int >= 1
         FISTA iterations per batch (at most).
     tol : float >= 0
-        FISTA tolerance for the codes (see :func:`reprcourse.fista`).
+        FISTA tolerance for the codes (see :func:`reprcourse.sparse_encode` (``algorithm="fista"``)).
     seed : None, int or torch.Generator (CPU)
     device : str or torch.device, optional
 
@@ -344,9 +344,9 @@ class PSD(AutoencoderBase):
             f = self.encoder(x) if f is None else f.detach()               # (b, k)
             root = self.config["alpha"] ** 0.5
             eye = torch.eye(D.shape[1], dtype=D.dtype, device=D.device)
-            return fista(torch.cat([x, root * f], 1), torch.cat([D, root * eye], 0),
-                         self.config["lam"], H0=f, n_iter=self.config["n_iter"],
-                         tol=self.config["tol"])
+            return sparse_encode(torch.cat([x, root * f], 1), torch.cat([D, root * eye], 0),
+                                 self.config["lam"], algorithm="fista", H0=f,
+                                 n_iter=self.config["n_iter"], tol=self.config["tol"])
 
     def training_loss(self, x, *, seed=None):
         """PSD's objective on the batch ``x`` (b, n_features) at the optimal codes, held fixed

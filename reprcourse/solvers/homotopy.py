@@ -39,9 +39,9 @@ import numba
 import numpy as np
 import torch
 
-from ._torch import as_tensor, common_dtype
-from ._validation import check_nonnegative, check_problem, is_torch
-from .lasso_engine import solve_lasso
+from .._torch import as_tensor, common_dtype
+from .._validation import check_nonnegative, check_problem, is_torch
+from .engine import solve_lasso
 
 __all__ = ["lasso_lars", "solve_homotopy"]
 
