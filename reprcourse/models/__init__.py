@@ -6,6 +6,8 @@
   :func:`corrupt` / :class:`Corruption` for denoising autoencoders (chapter 5);
 * :mod:`~reprcourse.models.sparse` — :class:`ThresholdAutoencoder` (weight tying as one
   thresholding step), :class:`SparseAutoencoder`, :class:`PSD` (chapters 5 and 5b);
+* :mod:`~reprcourse.models.rbm` — :class:`RBM`, a restricted Boltzmann machine trained by
+  contrastive divergence, for the RBM-vs-autoencoder features (chapter 5);
 * :mod:`~reprcourse.models.deep` — :class:`DeepAutoencoder` and greedy :func:`pretrain`
   (chapter 5b);
 * :mod:`~reprcourse.models.vae` — :class:`VAE`, :func:`gaussian_kl`, :func:`elbo`,
@@ -30,6 +32,7 @@ from .linear_gaussian import (bound_report, linear_gaussian_elbo, linear_gaussia
                               posterior_kl, ppca_fit, ppca_log_likelihood, ppca_posterior)
 from .sparse import (PSD, SparseAutoencoder, ThresholdAutoencoder, hard_threshold,
                      planted_ternary, ternary_threshold)
+from .rbm import RBM
 from .training import model_generator, model_input, reconstruction_loss, train
 from .vae import VAE, elbo, gaussian_kl, iwae_bound
 
@@ -39,6 +42,7 @@ __all__ = ["train", "reconstruction_loss", "model_input", "model_generator",
            "hard_threshold", "ternary_threshold", "ThresholdAutoencoder", "planted_ternary",
            "SparseAutoencoder", "PSD",
            "DeepAutoencoder", "pretrain",
+           "RBM",
            "VAE", "gaussian_kl", "elbo", "iwae_bound",
            "ppca_log_likelihood", "ppca_posterior", "ppca_fit", "linear_gaussian_elbo",
            "posterior_kl", "linear_gaussian_params", "bound_report",
