@@ -117,9 +117,26 @@ def masked_sparse_code(X, M, D, lam, *, n_iter=10_000, tol=1e-4):
 
 
 def _check_image_and_mask(image, mask):
-    """A finite 2-D float64 image and a boolean mask of the same shape."""
+    """A finite 2-D float64 image and a boolean mask of the same shape.
+
+    A numeric mask must hold only 0/1 (NaN, inf or 0.5 would otherwise read as True)."""
     image = np.asarray(check_array(image, "image", shape_hint="(height, width)"), np.float64)
-    mask = np.asarray(mask, dtype=bool)
+    if is_torch(mask):
+        mask = to_numpy(mask)
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        if mask.dtype.kind not in "fiu":
+            raise TypeError(f"mask must hold booleans or 0/1, got an array of dtype "
+                            f"{mask.dtype}")
+        if not np.isfinite(mask).all():
+            bad = mask[~np.isfinite(mask)].flat[0]
+            raise ValueError(f"mask must be finite (booleans or 0/1), got {float(bad)!r} among "
+                             f"its values")
+        if not np.isin(mask, (0, 1)).all():
+            bad = mask[~np.isin(mask, (0, 1))].flat[0]
+            raise ValueError(f"mask must hold 0/1 (or booleans): True where a pixel is "
+                             f"observed, got the value {float(bad)!r}")
+        mask = mask.astype(bool)
     if mask.shape != image.shape:
         raise ValueError(f"mask has shape {mask.shape} but image has shape {image.shape}")
     return image, mask
@@ -160,7 +177,10 @@ def inpaint(image, mask, D, lam, *, stride=2, n_iter=10_000):
     Raises
     ------
     ValueError
-        If shapes disagree, ``D`` does not hold square patches, or values are not finite.
+        If shapes disagree, ``D`` does not hold square patches, values are not finite, or a
+        numeric ``mask`` holds anything but 0/1 (NaN included).
+    TypeError
+        If ``mask`` is neither boolean nor numeric.
     """
     image, mask = _check_image_and_mask(image, mask)
     D = to_numpy(check_dictionary(D, "D"), np.float64)
@@ -205,7 +225,8 @@ def smooth_fill(image, mask, sigma=1.5):
     Raises
     ------
     ValueError
-        If shapes disagree or ``sigma <= 0``.
+        If shapes disagree, ``sigma <= 0``, values are not finite, or a numeric ``mask``
+        holds anything but 0/1 (NaN included).
     """
     image, mask = _check_image_and_mask(image, mask)
     sigma = check_scalar(sigma, "sigma", low=0.0, low_open=True)
