@@ -26,7 +26,8 @@ from ._torch import like, to_numpy
 from ._validation import (check_array, check_generator, check_int, check_nonnegative,
                           check_same_backend)
 
-__all__ = ["PCAResult", "pca", "kmeans", "kmeans_plusplus", "assign_clusters"]
+__all__ = ["PCAResult", "pca", "kmeans", "kmeans_plusplus", "assign_clusters",
+           "ClusterReport", "clusters_vs_classes"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,3 +383,102 @@ def kmeans(X, n_clusters, *, n_init=10, n_iter=300, tol=1e-4, seed=None, callbac
             best = run
     centers, labels, inertia = best
     return like(centers, X), like(labels, X, integer=True), inertia
+
+
+# ---------------------------------------------------------------------------------------
+# Judging clusters with labels put aside
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClusterReport:
+    """Clusters against classes: what the labels a clustering never saw say about it.
+
+    Attributes
+    ----------
+    counts : array of shape (n_clusters, n_classes), int64
+        ``counts[j, c]``: samples of class ``c`` in cluster ``j``.
+    majority : array of shape (n_clusters,), int64
+        The most common class of each cluster, its *name* (the lowest class on ties).
+    sizes : array of shape (n_clusters,), int64
+        Samples per cluster.
+    share : array of shape (n_clusters,)
+        Fraction of each cluster's samples in its majority class (NaN for an empty cluster).
+    purity : float
+        Fraction of all samples whose class is their cluster's name.
+    doubled : list of int
+        Classes that name more than one cluster.
+    missing : list of int
+        Classes that name no cluster.
+    """
+
+    counts: np.ndarray
+    majority: np.ndarray
+    sizes: np.ndarray
+    share: np.ndarray
+    purity: float
+    doubled: list
+    missing: list
+
+    def largest_group(self, c):
+        """``(j, fraction)``: the cluster ``j`` holding most samples of class ``c``, and the
+        fraction of the class that sits there."""
+        col = self.counts[:, c]
+        j = int(col.argmax())
+        return j, float(col[j] / max(col.sum(), 1))
+
+
+def _check_labels(labels, name):
+    a = np.asarray(to_numpy(labels))
+    if a.ndim != 1 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {a.shape}")
+    if a.dtype.kind not in "iu" and not (a.dtype.kind == "f" and np.all(a == np.round(a))):
+        raise TypeError(f"{name} must hold integers, got dtype {a.dtype}")
+    if a.min() < 0:
+        raise ValueError(f"{name} must be >= 0, got the value {a.min()}")
+    return a.astype(np.int64)
+
+
+def clusters_vs_classes(labels, classes, *, n_clusters=None, n_classes=None):
+    r"""Name each cluster by its most common class and measure how far clusters are classes.
+
+    The *purity* ``(1/n) Σ_j max_c |{i : ℓ_i = j, y_i = c}|`` is 1 exactly when every
+    cluster holds a single class. Used with the labels an unsupervised method never saw.
+
+    Parameters
+    ----------
+    labels : array of shape (n_samples,), integers >= 0
+        Cluster of each sample (e.g. from :func:`kmeans`).
+    classes : array of shape (n_samples,), integers >= 0
+        True class of each sample.
+    n_clusters, n_classes : int, optional
+        Numbers of clusters and classes; one more than the largest value by default.
+
+    Returns
+    -------
+    ClusterReport
+
+    Raises
+    ------
+    TypeError
+        If ``labels`` or ``classes`` do not hold integers.
+    ValueError
+        If they are not 1-D of the same length, hold negative values, or values not below
+        ``n_clusters`` / ``n_classes``.
+    """
+    lab, y = _check_labels(labels, "labels"), _check_labels(classes, "classes")
+    if lab.shape != y.shape:
+        raise ValueError(f"labels has shape {lab.shape} but classes has shape {y.shape}")
+    k = int(lab.max()) + 1 if n_clusters is None else check_int(n_clusters, "n_clusters",
+                                                                  low=int(lab.max()) + 1)
+    m = int(y.max()) + 1 if n_classes is None else check_int(n_classes, "n_classes",
+                                                               low=int(y.max()) + 1)
+    counts = np.zeros((k, m), dtype=np.int64)
+    np.add.at(counts, (lab, y), 1)                                 # (k, m) contingency table
+    majority = counts.argmax(1)
+    sizes = counts.sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = counts.max(1) / sizes
+    named = np.bincount(majority[sizes > 0], minlength=m)          # clusters per class
+    return ClusterReport(counts=counts, majority=majority, sizes=sizes, share=share,
+                         purity=float(counts.max(1).sum() / len(lab)),
+                         doubled=[int(c) for c in np.flatnonzero(named > 1)],
+                         missing=[int(c) for c in np.flatnonzero(named == 0)])

@@ -1,4 +1,4 @@
-"""Exercise checks, one per exercise, grouped by chapter (``ch01`` … ``ch06``).
+"""Exercise checks, one per exercise, grouped by chapter (``ch00`` … ``ch06``).
 
 In a chapter notebook every exercise is a stub that raises ``NotImplementedError`` until the
 student fills it in, followed by a cell ``check_<name>(<name>)``. The check runs the student's

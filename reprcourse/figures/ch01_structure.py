@@ -9,7 +9,8 @@ from .._torch import to_numpy
 from .._validation import check_array
 from .core import COLORS, MAX_WIDTH, ax_or_new, color_for, new_figure, wrap
 
-__all__ = ["cluster_plot", "explained_variance_plot", "code_stems_figure"]
+__all__ = ["cluster_plot", "explained_variance_plot", "code_stems_figure",
+           "clusters_and_digits_figure", "kmeans_centres_figure"]
 
 _TAB10 = plt.get_cmap("tab10")
 
@@ -158,3 +159,157 @@ def code_stems_figure(codes, *, title=None):
         fig.suptitle(wrap(title, MAX_WIDTH, 12))
     return fig
 
+
+
+def _groups_block(fig, Z, groups, titles, *, color, centers=None, images=None,
+                  image_shape=None, s=3, xlabel="PC 1", ylabel="PC 2", heading=None):
+    """Small multiples in ``fig`` (a figure or subfigure): one panel per group, the group's
+    points in ``color`` over all points in light grey; optional star and image inset."""
+    n_cols = min(5, len(groups))
+    n_rows = int(np.ceil(len(groups) / n_cols))
+    axes = fig.subplots(n_rows, n_cols, sharex=True, sharey=True, squeeze=False)
+    for ax in axes.flat[len(groups):]:
+        ax.set_axis_off()
+    for p, (ax, mask, text) in enumerate(zip(axes.flat, groups, titles)):
+        ax.scatter(Z[:, 0], Z[:, 1], s=s, color="0.85", lw=0, rasterized=True)
+        ax.scatter(Z[mask, 0], Z[mask, 1], s=s, color=color, alpha=0.8, lw=0,
+                   rasterized=True)
+        if centers is not None:
+            ax.plot(*centers[p], marker="*", ms=13, color="white", mec="black", mew=1.2)
+        if images is not None:
+            inset = ax.inset_axes((0.64, 0.6, 0.38, 0.42))
+            inset.imshow(images[p].reshape(image_shape), cmap="gray", vmin=0, vmax=1)
+            inset.set(xticks=[], yticks=[])
+            for side in inset.spines.values():
+                side.set_edgecolor("black")
+        ax.set_title(text, fontsize=10)
+        ax.set(xticks=[], yticks=[])
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
+    if heading:
+        fig.suptitle(heading, fontsize=11)
+    return axes
+
+
+def clusters_and_digits_figure(Z, labels, classes, *, centers=None, center_images=None,
+                               image_shape=(28, 28), title=None, s=3):
+    """Chapter 0: k-means clusters beside the true classes, as small multiples in a 2-D plane.
+
+    Top block: one panel per cluster (sorted by the class that names it, then by size), its
+    samples in colour over all samples in grey, its centre as a star and, optionally, the
+    centre as an image in the corner; the title names the cluster by its majority class and
+    that class's share. Bottom block: one panel per true class, the same way. No colour
+    carries meaning: each panel's title says what it shows (readable under any colour-vision
+    deficiency, unlike ten overlapping colours).
+
+    Parameters
+    ----------
+    Z : array of shape (n, 2)
+        The plane, e.g. the first two PCA coordinates.
+    labels : array of shape (n,), integers 0..k-1
+        Cluster of each sample.
+    classes : array of shape (n,), integers 0..m-1
+        True class of each sample (never seen by the clustering).
+    centers : array of shape (k, 2), optional
+        The centres in the same plane.
+    center_images : array of shape (k, h·w), optional
+        The centres as images, drawn in the panel corner (values in [0, 1]).
+    image_shape : (h, w)
+    title : str, optional
+    s : float
+        Marker size.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``Z`` is not (n, 2), ``labels``/``classes`` not (n,), or ``centers`` /
+        ``center_images`` do not have one row per cluster.
+    """
+    from ..structure import clusters_vs_classes
+
+    Z, labels = _check_points(Z, labels)
+    _, classes = _check_points(Z, classes)
+    report = clusters_vs_classes(labels, classes)
+    k, m = report.counts.shape
+    for name, arr in (("centers", centers), ("center_images", center_images)):
+        if arr is not None and len(arr) != k:
+            raise ValueError(f"{name} must have one row per cluster ({k}), got {len(arr)}")
+    order = np.lexsort((-report.sizes, report.majority))            # by name, then size
+    n_rows = int(np.ceil(k / 5)) + int(np.ceil(m / 5))
+    head = 0.3 + 0.22 * wrap(title, MAX_WIDTH, 12).count("\n") if title else 0.0
+    fig = new_figure(MAX_WIDTH, 1.45 * n_rows + 0.7 + head)
+    top, bottom = fig.subfigures(2, 1, height_ratios=(np.ceil(k / 5), np.ceil(m / 5)))
+    _groups_block(
+        top, Z, [labels == j for j in order],
+        [f"named {report.majority[j]}: {report.share[j]:.0%}" for j in order],
+        color=COLORS["kmeans"], s=s,
+        centers=None if centers is None else to_numpy(centers)[order],
+        images=None if center_images is None else to_numpy(center_images)[order],
+        image_shape=image_shape,
+        heading="k-means clusters (star and corner image: the centre; title: the "
+                "majority digit and its share)")
+    _groups_block(bottom, Z, [classes == c for c in range(m)],
+                  [f"digit {c}" for c in range(m)], color=COLORS["true"], s=s,
+                  heading="the true digits (never shown to k-means or PCA)")
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 12))
+    return fig
+
+
+def kmeans_centres_figure(centers, labels, classes, *, image_shape=(8, 8), n_cols=5,
+                          title=None):
+    """Chapter 1: k-means centres as large image tiles, each labelled with what it holds.
+
+    Tiles are sorted by cluster size (largest first); under each: the cluster's majority
+    class with its share, and the number of samples.
+
+    Parameters
+    ----------
+    centers : array of shape (k, h·w), values in [0, 1]
+    labels : array of shape (n,), integers 0..k-1
+        Cluster of each sample.
+    classes : array of shape (n,), integers
+        True class of each sample (never seen by k-means).
+    image_shape : (h, w)
+    n_cols : int
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``centers`` is not 2-D with ``h·w`` columns, or ``labels``/``classes`` disagree.
+    """
+    from ..structure import clusters_vs_classes
+
+    C = to_numpy(check_array(centers, "centers", shape_hint="(k, h*w)"), np.float64)
+    h, w = image_shape
+    if C.shape[1] != h * w:
+        raise ValueError(f"centers have {C.shape[1]} columns but image_shape {image_shape} "
+                         f"needs {h * w}")
+    report = clusters_vs_classes(labels, classes, n_clusters=len(C))
+    order = np.argsort(-report.sizes, kind="stable")
+    n_rows = int(np.ceil(len(C) / n_cols))
+    head = 0.3 + 0.22 * wrap(title, MAX_WIDTH, 12).count("\n") if title else 0.0
+    fig = new_figure(min(MAX_WIDTH, 1.44 * n_cols), 1.9 * n_rows + head)
+    axes = fig.subplots(n_rows, n_cols, squeeze=False)
+    for ax in axes.flat[len(C):]:
+        ax.set_axis_off()
+    for ax, j in zip(axes.flat, order):
+        ax.imshow(C[j].reshape(h, w), cmap="gray", vmin=0, vmax=1,
+                  interpolation="bicubic")             # smooth: reads as a digit
+        ax.set(xticks=[], yticks=[])
+        ax.set_xlabel(f"{report.share[j]:.0%} are {report.majority[j]}s\n"
+                      f"{report.sizes[j]} images", fontsize=10, linespacing=1.2)
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 12))
+    return fig
