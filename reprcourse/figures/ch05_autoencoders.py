@@ -12,7 +12,7 @@ from .core import (COLORS, MAX_WIDTH, FigureView, ax_or_new, color_for, legend_o
 from .images import tile_images
 
 __all__ = ["threshold_claim_plot", "threshold_claim_figure", "grouped_bars_plot",
-           "code_scatter_plot", "DenoisingView"]
+           "subspace_angles_plot", "code_scatter_plot", "encoder_codes_figure", "DenoisingView"]
 
 
 def threshold_claim_plot(noise, errors, *, ax=None, title=None):
@@ -104,10 +104,28 @@ def threshold_claim_figure(noise, errors, *, title=None):
     return fig
 
 
-def grouped_bars_plot(values, *, ax=None, ylabel="", title=None, logy=False):
+#: Colour-blind-safe colours (Okabe & Ito 2008) for bars whose label names no course object.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: Hatch patterns: the second cue besides colour, one per bar label.
+HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
+
+
+def grouped_bars_plot(values, *, ax=None, ylabel="", title=None, logy=False, annotate=None):
     """Bars grouped by condition: ``values = {group: {label: value}}``, legend on the right.
 
-    Labels whose first word names an object of :data:`COLORS` take its colour.
+    Labels whose first word names an object of :data:`COLORS` take its colour, the others a
+    colour-blind-safe one (:data:`OKABE_ITO`); every label also has its own hatch pattern, so
+    colour never carries the label alone.
+
+    Parameters
+    ----------
+    values : dict of {group: dict of {label: float}}
+    ax : matplotlib Axes, optional
+    ylabel, title : str
+    logy : bool
+        Logarithmic y axis (for values of very different sizes).
+    annotate : str, optional
+        A format string, e.g. ``"{:.2f}"``: each bar's value is written above it.
 
     Returns
     -------
@@ -117,16 +135,49 @@ def grouped_bars_plot(values, *, ax=None, ylabel="", title=None, logy=False):
     groups = list(values)
     labels = list(dict.fromkeys(lab for g in groups for lab in values[g]))
     width = 0.8 / len(labels)
-    palette = plt.get_cmap("tab10")
     for j, label in enumerate(labels):
         heights = [values[g].get(label, np.nan) for g in groups]
-        ax.bar(np.arange(len(groups)) + (j - (len(labels) - 1) / 2) * width, heights, width,
-               label=label, color=color_for(label, palette(j % 10)))
+        bars = ax.bar(np.arange(len(groups)) + (j - (len(labels) - 1) / 2) * width, heights,
+                      width, label=label, color=color_for(label, OKABE_ITO[j % len(OKABE_ITO)]),
+                      hatch=HATCHES[j % len(HATCHES)], edgecolor="0.15", linewidth=0.6)
+        if annotate:
+            ax.bar_label(bars, labels=["" if np.isnan(h) else annotate.format(h)
+                                       for h in heights], padding=2, fontsize=9)
     ax.set_xticks(np.arange(len(groups)), groups)
     ax.set_ylabel(ylabel)
     if logy:
         ax.set_yscale("log")
+    if annotate:
+        ax.margins(y=0.12)
     legend_outside(ax)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def subspace_angles_plot(angles, *, ax=None, title=None):
+    """Principal angles (degrees) between subspaces and a reference subspace.
+
+    Parameters
+    ----------
+    angles : dict of {label: array of shape (k,)}
+        Principal angles in degrees, e.g. from :func:`scipy.linalg.subspace_angles`; drawn
+        in increasing order against their index, one marker and line style per label.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = ax_or_new(ax, MAX_WIDTH, 3.2)
+    for j, (label, a) in enumerate(angles.items()):
+        a = np.sort(to_numpy(a, np.float64).ravel())
+        ax.plot(np.arange(1, len(a) + 1), a, ("-o", "--s", ":^")[j % 3], ms=5,
+                color=color_for(label, OKABE_ITO[j % len(OKABE_ITO)]), label=label)
+    ax.set(xlabel="principal angle (sorted)", ylabel="angle (degrees)", ylim=(0, 92),
+           yticks=[0, 15, 30, 45, 60, 75, 90])
+    legend_outside(ax, where="below", ncol=2)
     if title:
         ax.set_title(title)
     return ax
@@ -172,6 +223,53 @@ def code_scatter_plot(codes, reference, *, ax=None, max_points=4000, seed=0, tit
     return ax
 
 
+def encoder_codes_figure(scatter, gaps, *, title=None, max_points=20_000):
+    """Learned encoders against exact sparse codes (top), and FISTA's warm start (bottom).
+
+    Parameters
+    ----------
+    scatter : dict of {model name: (encoder codes, exact codes)}
+        Two arrays of shape (n_samples, n_atoms) per model; one panel each, with the
+        diagonal of perfect agreement, zoomed on the bulk (99.5 % of the non-zero codes).
+    gaps : dict of {label: array of shape (n_iter,)}
+        Objective minus optimum after each FISTA iteration, one curve per start; drawn on a
+        log scale with a different line style and marker per start.
+    title : str, optional
+    max_points : int
+        Code entries drawn per panel.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    fig = new_figure(MAX_WIDTH, 7.0)
+    top, bottom = fig.subfigures(2, 1, height_ratios=(1.15, 1))
+    nonzero = np.concatenate([np.abs(H[np.abs(H) > 1e-3])
+                              for pair in scatter.values() for H in map(to_numpy, pair)])
+    lim = 1.1 * np.quantile(nonzero, 0.995)
+    panels = np.atleast_1d(top.subplots(1, len(scatter), sharex=True, sharey=True))
+    for ax, (name, (encoder, exact)) in zip(panels, scatter.items()):
+        code_scatter_plot({"encoder": encoder}, exact, ax=ax, title=name,
+                          max_points=max_points)
+        ax.get_legend().remove()                 # one legend for all panels, beside them
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal")
+    for ax in panels[1:]:
+        ax.set_ylabel("")
+    top.legend(*panels[0].get_legend_handles_labels(), loc="outside right center",
+               markerscale=4)
+    ax = bottom.subplots()
+    for j, (label, gap) in enumerate(gaps.items()):
+        gap = to_numpy(gap, np.float64).ravel()
+        ax.plot(np.arange(1, len(gap) + 1), gap, ("-o", "--s", ":^")[j % 3], ms=3.5,
+                color=OKABE_ITO[j % len(OKABE_ITO)], label=label)
+    ax.set(xlabel="FISTA iteration", ylabel="objective − optimum", yscale="log",
+           title="FISTA from zero and from PSD's prediction")
+    legend_outside(ax)
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 11), fontsize=11)
+    return fig
+
+
 class DenoisingView(FigureView):
     """Two denoising autoencoders side by side, one per kind of corruption, redrawn in place.
 
@@ -199,9 +297,9 @@ class DenoisingView(FigureView):
     def __init__(self, clean, *, n_filters=16, shape=None, title=""):
         clean = to_numpy(check_array(clean, "clean", shape_hint="(n_images, n_pixels)"))
         self._shape, self._n, self._k = shape, min(len(clean), 8), min(n_filters, 25)
-        super().__init__(new_figure(MAX_WIDTH, 6.0, layout=None))
+        super().__init__(new_figure(MAX_WIDTH, 4.6, layout=None))
         grid = self.fig.add_gridspec(5, 2, width_ratios=(2.0, 1), left=0.01, right=0.84,
-                                     bottom=0.025, top=0.86, wspace=0.1, hspace=0.5)
+                                     bottom=0.02, top=0.83, wspace=0.1, hspace=0.55)
         rows = [self.fig.add_subplot(grid[r, 0]) for r in range(5)]
         filt = [self.fig.add_subplot(grid[0:2, 1]), self.fig.add_subplot(grid[3:5, 1])]
         gray = plt.get_cmap("gray").with_extremes(bad="white")
