@@ -26,7 +26,7 @@ __all__ = ["orthogonal_dictionary", "gaussian_dictionary", "union_of_bases",
 # ---------------------------------------------------------------------------------------
 # Dictionaries (n_features, n_atoms), unit-norm columns
 # ---------------------------------------------------------------------------------------
-def orthogonal_dictionary(n_features, *, seed):
+def orthogonal_dictionary(n_features, *, seed=None):
     """A random orthogonal ``D`` (Haar distributed): ``DᵀD = DDᵀ = I``, so ``μ = 0``.
 
     Parameters
@@ -48,7 +48,7 @@ def orthogonal_dictionary(n_features, *, seed):
     return Q * np.where(np.diag(R) < 0, -1.0, 1.0)        # sign fix makes Q Haar
 
 
-def gaussian_dictionary(n_features, n_atoms, *, seed):
+def gaussian_dictionary(n_features, n_atoms, *, seed=None):
     """Random Gaussian atoms normalised to unit length; ``μ ≈ sqrt(4 log(n_atoms) / n_features)``.
 
     Parameters
@@ -104,7 +104,7 @@ def union_of_bases(n_features, basis="hadamard"):
     return np.hstack([np.eye(d), B])
 
 
-def equicorrelated_dictionary(n_atoms, mu, *, n_features=None, seed):
+def equicorrelated_dictionary(n_atoms, mu, *, n_features=None, seed=None):
     r"""Atoms with every pairwise inner product exactly ``mu``: ``DᵀD = (1−μ)I + μ 11ᵀ``.
 
     The coherence is set exactly, which makes this family the knob for μ in chapter 3. With
@@ -158,7 +158,8 @@ def welch_bound(n_features, n_atoms) -> float:
 # ---------------------------------------------------------------------------------------
 # Codes and noise
 # ---------------------------------------------------------------------------------------
-def sparse_codes(n_samples, n_atoms, n_nonzero, *, tau=1.0, M=None, signs="random", seed):
+def sparse_codes(n_samples, n_atoms, n_nonzero, *, tau=1.0, M=None, signs="random",
+                 seed=None):
     """Codes with exactly ``n_nonzero`` non-zeros per row, magnitudes uniform in ``[tau, M]``.
 
     Parameters
@@ -199,7 +200,7 @@ def sparse_codes(n_samples, n_atoms, n_nonzero, *, tau=1.0, M=None, signs="rando
     return H
 
 
-def noise(n_samples, n_features, norm, *, seed):
+def noise(n_samples, n_features, norm, *, seed=None):
     """Noise rows in uniformly random directions, each of l2 norm exactly ``norm``.
 
     Parameters

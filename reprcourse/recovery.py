@@ -1,8 +1,9 @@
 r"""One-step recovery: when does one ISTA step from zero find the signs of a sparse code?
 
-Chapter 3 studies the encoder ``h = thr_λ(Dᵀx)`` (:func:`~reprcourse.sparse_coding.one_step_encode`)
-on planted instances ``x = D h* + ε``. Write ``Dᵀx = h* + δ``. Signs are recovered exactly
-(zeros included) if and only if, entry by entry,
+Chapter 3 studies the encoder ``h = thr_λ(Dᵀx)``
+(:func:`~reprcourse.sparse_coding.one_step_encode`) on planted instances ``x = D h* + ε``.
+Write ``Dᵀx = h* + δ``. Signs are recovered exactly (zeros included) if and only if, entry
+by entry,
 
 .. math::
 
@@ -15,7 +16,8 @@ noise; ``|δ_i| ≤ ‖ε‖₂`` for an orthogonal ``D``; ``|δ_i| ≤ ‖h*‖
 atoms of mutual coherence ``μ`` (Donoho & Elad 2003).
 
 This module checks the hypotheses of each theorem with their margins
-(:func:`recovery_conditions`) and measures recovery on many instances at once
+(:func:`recovery_conditions`), says which entries go wrong and how (:func:`sign_errors`:
+missed or wrong sign) and measures recovery on many instances at once
 (:func:`recovery_interval`, the phase diagrams); the instances themselves (dictionaries,
 codes, noise) come from :mod:`reprcourse.instances`.
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._torch import to_numpy
+from ._torch import as_tensor, like, to_numpy
 from ._validation import (check_array, check_choice, check_code_width, check_dictionary,
                           check_generator, check_int, check_matching_features,
                           check_nonnegative, check_scalar, check_same_backend, is_torch)
@@ -36,10 +38,26 @@ from .instances import (adversarial_noise, equicorrelated_dictionary, noise,
 from .sparse_coding import mutual_coherence, one_step_encode
 
 __all__ = ["sign_recovered", "recovery_interval", "Hypothesis", "RecoveryConditions",
-           "recovery_conditions", "noise_phase_diagram", "coherence_phase_diagram", "THEOREMS"]
+           "recovery_conditions", "noise_phase_diagram", "coherence_phase_diagram", "THEOREMS",
+           "theorem_title", "sign_errors"]
 
-#: The lecture's three theorems, by number.
-THEOREMS = {1: "orthogonal D, no noise", 2: "orthogonal D, noise", 3: "incoherent D, noise"}
+#: The lecture's three theorems, by number: the one list of their titles (reports, figures
+#: and widgets all name a theorem through :func:`theorem_title`).
+THEOREMS = {1: "orthogonal D, no noise", 2: "orthogonal D, small noise",
+            3: "incoherent D, small noise"}
+
+
+def theorem_title(k) -> str:
+    """``"Theorem k (<its title>)"``, e.g. ``"Theorem 2 (orthogonal D, small noise)"``.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not 1, 2 or 3.
+    """
+    if k not in THEOREMS:
+        raise ValueError(f"k must be one of {sorted(THEOREMS)}, got {k!r}")
+    return f"Theorem {k} ({THEOREMS[k]})"
 
 
 # ---------------------------------------------------------------------------------------
@@ -74,6 +92,38 @@ def sign_recovered(H, H_star):
     return same.all(1) if is_torch(H) else same.all(axis=1)
 
 
+def sign_errors(H, H_star):
+    """Where a recovered code's signs go wrong, in two kinds: missed and wrong.
+
+    ``missed``: a true non-zero set to zero (``h*_i ≠ 0``, ``h_i = 0``), what a threshold
+    above ``|h*_i|`` does. ``wrong``: a non-zero with the wrong sign — a false non-zero where
+    ``h*_i = 0``, or a flipped sign. Every other entry has the right sign (zeros included), so
+    ``sign_recovered(H, H_star)`` holds exactly where neither mask has a ``True``.
+
+    Parameters
+    ----------
+    H, H_star : arrays of shape (n_samples, n_atoms) or (n_atoms,)
+        Recovered and true codes, both numpy or both torch.
+
+    Returns
+    -------
+    missed, wrong : boolean arrays of the same shape (numpy or torch, as the input)
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or values are not finite.
+    """
+    H = check_array(H, "H", ndim=(1, 2), shape_hint="(n_samples, n_atoms)")
+    H_star = check_array(H_star, "H_star", ndim=(1, 2), shape_hint="(n_samples, n_atoms)")
+    check_same_backend(H=H, H_star=H_star)
+    if tuple(H.shape) != tuple(H_star.shape):
+        raise ValueError(f"H has shape {tuple(H.shape)} but H_star has {tuple(H_star.shape)}; "
+                         f"they must match")
+    sign = (lambda a: a.sign()) if is_torch(H) else np.sign
+    return (H_star != 0) & (H == 0), (H != 0) & (sign(H) != sign(H_star))
+
+
 def recovery_interval(X, D, H_star):
     """The thresholds λ for which one step recovers the signs: ``lam_min <= λ < lam_max``.
 
@@ -91,8 +141,9 @@ def recovery_interval(X, D, H_star):
 
     Returns
     -------
-    lam_min, lam_max : ndarrays (or tensors) of shape (n_samples,)
-        ``lam_min = 0`` for a full support, ``lam_max = inf`` for an empty one.
+    lam_min, lam_max : arrays of shape (n_samples,)
+        ``lam_min = 0`` for a full support, ``lam_max = inf`` for an empty one; numpy in
+        gives numpy out, tensors give tensors on ``X``'s device, in the dtype of the codes.
 
     Raises
     ------
@@ -105,10 +156,9 @@ def recovery_interval(X, D, H_star):
     if tuple(H_star.shape) != tuple(Z.shape):
         raise ValueError(f"H_star has shape {tuple(H_star.shape)} but X and D give codes of "
                          f"shape {tuple(Z.shape)}; H_star must be (n_samples, n_atoms)")
-    lam_min, lam_max = _interval(to_numpy(Z), to_numpy(H_star))
-    if is_torch(Z):
-        return torch.as_tensor(lam_min, device=Z.device), torch.as_tensor(lam_max, device=Z.device)
-    return lam_min, lam_max
+    Zt = as_tensor(Z)
+    lam_min, lam_max = _interval(Zt, as_tensor(H_star, dtype=Zt.dtype, device=Zt.device))
+    return like(lam_min, Z), like(lam_max, Z)
 
 
 @dataclass(frozen=True)
@@ -165,6 +215,8 @@ class RecoveryConditions:
         Whether ``one_step_encode(x, D, lam)`` has the signs of ``h*``.
     z, code : ndarrays of shape (n_atoms,)
         ``Dᵀx`` before thresholding, and the one-step code ``thr_λ(Dᵀx)``.
+    h_star : ndarray of shape (n_atoms,)
+        The true code the report is about.
     """
 
     theorems: dict
@@ -179,6 +231,7 @@ class RecoveryConditions:
     recovered: bool
     z: np.ndarray
     code: np.ndarray
+    h_star: np.ndarray
 
     def holds(self, theorem: int) -> bool:
         """Whether every hypothesis of theorem 1, 2 or 3 holds."""
@@ -195,7 +248,7 @@ class RecoveryConditions:
                  f"μ = {_num(self.mu)}"]
         for k, hyps in self.theorems.items():
             verdict = "all hypotheses hold" if self.holds(k) else "not satisfied"
-            lines.append(f"  Theorem {k} ({THEOREMS[k]}): {verdict}")
+            lines.append(f"  {theorem_title(k)}: {verdict}")
             lines += [f"    {h!r}" for h in hyps]
         lo, hi = self.lam_range
         low = "round-off < λ" if 0 < lo < 1e-12 else f"{_num(lo)} ≤ λ"
@@ -242,10 +295,10 @@ def recovery_conditions(D, h, eps, lam, tau, *, M=None, atol=1e-8):
         If shapes disagree, values are not finite, atoms are not unit-norm, ``lam < 0`` or
         ``tau <= 0``.
     """
-    D = to_numpy(check_dictionary(D, "D", unit_norm=True)).astype(np.float64)
-    h = to_numpy(check_array(h, "h", ndim=1, shape_hint="(n_atoms,)")).astype(np.float64)
+    D = to_numpy(check_dictionary(D, "D", unit_norm=True), np.float64)
+    h = to_numpy(check_array(h, "h", ndim=1, shape_hint="(n_atoms,)"), np.float64)
     eps = (np.zeros(D.shape[0]) if eps is None else
-           to_numpy(check_array(eps, "eps", ndim=1, shape_hint="(n_features,)")).astype(np.float64))
+           to_numpy(check_array(eps, "eps", ndim=1, shape_hint="(n_features,)"), np.float64))
     check_code_width(h[None], D, "h")
     check_matching_features(eps[None], D, x_name="eps")
     lam = check_nonnegative(lam, "lam")
@@ -276,17 +329,17 @@ def recovery_conditions(D, h, eps, lam, tau, *, M=None, atol=1e-8):
     }
     x = (D @ h + eps)[None]                                              # (1, n_features)
     z, code = one_step_encode(x, D, 0.0), one_step_encode(x, D, lam)     # (1, n_atoms) each
-    (lo,), (hi,) = _interval(z, h[None])
+    (lo,), (hi,) = recovery_interval(x, D, h[None])
     return RecoveryConditions(theorems, s, tau, float(M), lam, e, mu,
                               float(np.abs(z[0] - h).max()), (float(lo), float(hi)),
-                              sign_recovered(code[0], h), z[0], code[0])
+                              sign_recovered(code[0], h), z[0], code[0], h)
 
 
 # ---------------------------------------------------------------------------------------
 # Phase diagrams: recovery rates over a grid, many instances per cell, batched
 # ---------------------------------------------------------------------------------------
 def noise_phase_diagram(lam_ratios, noise_ratios, *, n_features=64, n_nonzero=4, tau=1.0,
-                        M=None, noise_kind="random", n_trials=200, seed):
+                        M=None, noise_kind="random", n_trials=200, seed=None):
     """Recovery rate of one step on an orthogonal ``D`` over a grid of (λ/τ, ‖ε‖₂/τ).
 
     One orthogonal dictionary; for every noise level ``n_trials`` codes
@@ -337,7 +390,8 @@ def noise_phase_diagram(lam_ratios, noise_ratios, *, n_features=64, n_nonzero=4,
 
 
 def coherence_phase_diagram(sparsities, mu_M_ratios, *, n_atoms=64, tau=1.0, M=2.0,
-                            signs="random", noise_ratio=0.0, lam_ratio=0.5, n_trials=200, seed):
+                            signs="random", noise_ratio=0.0, lam_ratio=0.5, n_trials=200,
+                            seed=None):
     """Recovery rate of one step over a grid of (‖h*‖₀, μM/τ), at λ = ``lam_ratio`` τ.
 
     For each μ = (μM/τ)·τ/M an :func:`equicorrelated_dictionary` of coherence exactly μ; for
@@ -390,10 +444,11 @@ def coherence_phase_diagram(sparsities, mu_M_ratios, *, n_atoms=64, tau=1.0, M=2
 
 
 def _interval(Z, H):
-    """``max_{h_i = 0} |z_i|`` and ``min_{h_i ≠ 0} sign(h_i) z_i`` per row."""
+    """``max_{h_i = 0} |z_i|`` and ``min_{h_i ≠ 0} sign(h_i) z_i`` per row (tensors)."""
     on = H != 0
-    return (np.where(on, 0.0, np.abs(Z)).max(axis=1),
-            np.where(on, np.sign(H) * Z, np.inf).min(axis=1))
+    zero, inf = Z.new_zeros(()), Z.new_full((), torch.inf)
+    return (torch.where(on, zero, Z.abs()).amax(dim=1),
+            torch.where(on, H.sign() * Z, inf).amin(dim=1))
 
 
 def _rates(lo, hi, lams, n):

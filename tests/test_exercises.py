@@ -62,8 +62,8 @@ WRONG = {
     "theorem3_max_sparsity": lambda mu, M, tau, e, k: (
         k if mu == 0 else int(min(k, np.floor(tau / (2 * mu * M))))),     # the aligned limit
     "max_abs_delta": lambda X, D, H: np.linalg.norm(X @ D - H, axis=1),
-    "largest_lambda": lambda x, D, h: float(np.abs(h[h != 0]).min()),
-    "breaking_mu": lambda s, M, tau: tau / (8 * s * M),                   # the theorem's bound
+    "largest_lambda": lambda x, D, h: float(np.abs((x @ D)[h != 0]).min()),   # sign-blind
+    "recovers_at_mu": lambda mu, s, M, tau: s * mu * M <= tau / 8,        # the theorem's bound
     "sufficient_statistics": lambda X, H: (H.T @ H, H.T @ X),
     "update_atom": lambda D, A, B, j: (lambda c: c / np.linalg.norm(c))(B[:, j] - D @ A[:, j]),
     "normalize_atoms": lambda D: D / np.linalg.norm(D, axis=0),           # NaN for zero columns
@@ -245,13 +245,14 @@ def test_masked_references_match_the_inpainting_solver():
         sparse_objective(X, D, H, 0.1))
 
 
-def test_breaking_mu_is_where_one_step_breaks():
+def test_recovers_at_mu_confirms_the_breaking_point():
     h = np.zeros(40)
     h[:5] = 1.2
-    mu_star = sol.solution_breaking_mu(5, 1.2, 1.0)
+    mu_star = 1.0 / (2 * 5 * 1.2)
     for factor, expected in [(0.95, True), (1.05, False)]:
         D = equicorrelated_dictionary(40, factor * mu_star, seed=4)
         assert recovery_conditions(D, h, None, lam=0.5, tau=1.0).recovered == expected
+        assert sol.solution_recovers_at_mu(factor * mu_star, 5, 1.2, 1.0) == expected
 
 
 def test_torch_references_match_the_models():

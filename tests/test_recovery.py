@@ -11,7 +11,8 @@ from reprcourse.instances import (adversarial_noise, equicorrelated_dictionary,
                                   gaussian_dictionary, noise, orthogonal_dictionary, sparse_codes,
                                   union_of_bases, welch_bound)
 from reprcourse.recovery import (THEOREMS, coherence_phase_diagram, noise_phase_diagram,
-                                 recovery_conditions, recovery_interval, sign_recovered)
+                                 recovery_conditions, recovery_interval, sign_errors,
+                                 sign_recovered, theorem_title)
 from reprcourse.sparse_coding import mutual_coherence, one_step_encode
 
 FAST = settings(max_examples=25, deadline=None)
@@ -145,6 +146,50 @@ def test_recovery_interval_torch_in_torch_out():
     assert isinstance(lo, torch.Tensor)
     np.testing.assert_allclose(lo.numpy(), lo_np)
     np.testing.assert_allclose(hi.numpy(), hi_np)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "torch"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_recovery_interval_keeps_the_kind_and_dtype_of_its_input(kind, dtype):
+    """numpy in gives numpy out, tensors give tensors; float32 stays float32 (DESIGN.md)."""
+    D = orthogonal_dictionary(8, seed=0)
+    H = sparse_codes(4, 8, 2, seed=1)
+    X = planted(D, H, noise(4, 8, 0.1, seed=2))
+    args = [a.astype(dtype) for a in (X, D, H)]
+    if kind == "torch":
+        args = [torch.from_numpy(a) for a in args]
+    lo, hi = recovery_interval(*args)
+    ref_lo, ref_hi = recovery_interval(X, D, H)
+    for got, ref in ((lo, ref_lo), (hi, ref_hi)):
+        assert isinstance(got, torch.Tensor if kind == "torch" else np.ndarray)
+        assert str(got.dtype).endswith(dtype)
+        np.testing.assert_allclose(np.asarray(got), ref, rtol=1e-5)
+
+
+def test_sign_errors_tell_missed_from_wrong():
+    H_star = np.array([[1.0, 0.0, -2.0, 0.5], [1.0, 0.0, -2.0, 0.5]])
+    H = np.array([[0.0, 0.0, -1.0, 0.1], [0.3, -0.2, 1.0, 0.0]])
+    missed, wrong = sign_errors(H, H_star)
+    np.testing.assert_array_equal(missed, [[True, False, False, False],
+                                           [False, False, False, True]])
+    np.testing.assert_array_equal(wrong, [[False, False, False, False],
+                                          [False, True, True, False]])  # false + flip
+    assert (sign_recovered(H, H_star) == ~(missed | wrong).any(1)).all()
+    m_t, w_t = sign_errors(torch.tensor(H), torch.tensor(H_star))
+    assert m_t.tolist() == missed.tolist() and w_t.tolist() == wrong.tolist()
+
+
+def test_theorem_titles_come_from_one_list():
+    assert [theorem_title(k) for k in THEOREMS] == [f"Theorem {k} ({THEOREMS[k]})"
+                                                    for k in (1, 2, 3)]
+    with pytest.raises(ValueError, match="k must be"):
+        theorem_title(4)
+
+
+def test_generators_default_to_a_fresh_seed():
+    assert orthogonal_dictionary(4).shape == (4, 4)
+    assert sparse_codes(2, 6, 2).shape == (2, 6) and noise(2, 3, 1.0).shape == (2, 3)
+    assert noise_phase_diagram([0.5], [0.0], n_features=8, n_trials=3).shape == (1, 1)
 
 
 # ------------------------------------------------------------------ the three theorems

@@ -41,18 +41,23 @@ def test_one_step_widget_live_sliders():
     assert [s.description for s in w.kwargs_widgets] == ["threshold λ / τ", "noise ‖ε‖₂ / τ",
                                                          "noise direction"]
     fig = w.result                                              # λ = τ/2, no noise
-    assert "One step recovers every sign" in title(fig)
+    assert "At λ = 0.50 one step recovers every sign" in title(fig)
+    assert "For this x, every sign comes back for 0 < λ < 1.00" in title(fig)
     assert "Theorem 1 (orthogonal D, no noise) applies" in title(fig)
     assert "Theorem 2 (orthogonal D, small noise) applies" in title(fig)
     assert len(crosses(fig)) == 4                               # exactly the support survives
 
     fig = set_values(w, lam=1.1)                                # λ ≥ τ loses the entry at τ
-    assert "One step gets signs wrong" in title(fig)
+    assert "At λ = 1.10 one step fails: 1 missed (set to 0)" in title(fig)
+    assert "wrong sign" not in title(fig)                       # zeroed is not a wrong sign
+    assert "For this x, every sign comes back for 0 < λ < 1.00" in title(fig)
     assert "Theorem 1 (orthogonal D, no noise) does not apply: it needs λ < τ" in title(fig)
     assert len(crosses(fig)) == 3
 
     fig = set_values(w, lam=0.3, noise_level=0.375, direction="worst case")
-    assert "gets signs wrong" in title(fig)                     # a zero lifted above λ
+    assert "fails: 1 wrong sign or false non-zero" in title(fig)    # a zero lifted above λ
+    assert "missed" not in title(fig)
+    assert "For this x, every sign comes back for 0.38 ≤ λ < 1.00" in title(fig)   # for this noise
     assert len(crosses(fig)) == 5
 
     fig = set_values(w, lam=0.5, noise_level=0.375, direction="worst case")
@@ -65,16 +70,37 @@ def test_coherence_widget_live_sliders():
     w = coherence_widget(mode="live")
     assert [s.description for s in w.kwargs_widgets] == ["coherence μ", "threshold λ / τ",
                                                          "signs of h*"]
-    assert "Theorem 3 (incoherent D) applies" in title(w.result)    # μ = 0
+    assert "Theorem 3 (incoherent D, small noise) applies" in title(w.result)    # μ = 0
     fig = set_values(w, mu=0.02)                                # 4 · 0.02 · 1.5 = 0.12 ≤ 1/8
-    assert "Theorem 3 (incoherent D) applies" in title(fig)
+    assert "Theorem 3 (incoherent D, small noise) applies" in title(fig)
     assert "recovers every sign" in title(fig)
     fig = set_values(w, mu=0.05)                                # theorem silent, one step fine
     assert "it needs ‖h*‖₀ μ M ≤ τ/8" in title(fig) and "recovers every sign" in title(fig)
     fig = set_values(w, mu=0.15)                                # off-support = μ Σ h* > τ/2
-    assert "gets signs wrong" in title(fig) and len(crosses(fig)) > 4
+    assert "wrong sign or false non-zero" in title(fig) and len(crosses(fig)) > 4
+    assert "missed" not in title(fig)
     fig = set_values(w, sign="random")                          # cancellations rescue it
     assert "recovers every sign" in title(fig)
+
+
+def marked(fig, kind):
+    """Atom indices hatched as ``kind`` ("missed" or "wrong") in a one-step frame."""
+    from reprcourse.figures.ch03_recovery import ERROR_STYLES
+    label = ERROR_STYLES[kind]["label"]
+    marks = next(c for c in fig.axes[0].collections if c.get_label() == label)
+    return sorted(round(float(np.mean([p[0] for p in path.vertices]))) for path in
+                  marks.get_paths())
+
+
+def test_frames_mark_missed_and_wrong_atoms_apart():
+    """A zeroed true entry is 'missed', a lifted zero or a flip is 'wrong': never mixed."""
+    w = one_step_widget(mode="live")
+    fig = set_values(w, lam=1.1)
+    assert len(marked(fig, "missed")) == 1 and marked(fig, "wrong") == []
+    fig = set_values(w, lam=0.3, noise_level=0.375, direction="worst case")
+    assert marked(fig, "missed") == [] and len(marked(fig, "wrong")) == 1
+    fig = set_values(w, lam=0.5, noise_level=0.0)
+    assert marked(fig, "missed") == [] == marked(fig, "wrong")
 
 
 def test_widgets_reuse_one_figure_with_fixed_axes():

@@ -4,7 +4,8 @@ The three theorems come as "predict, then check" exercises: the student's functi
 prediction (a bool or a number) worked out from the theorem or the lemma behind it, and the
 check compares it with what the package *computes* — one step of ISTA run on instances made
 by :mod:`reprcourse.instances`, judged by :mod:`reprcourse.recovery`. Each
-``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a :class:`CheckResult` (truthy when passed) and never raises.
+``check_<name>(student_fn, *, seed=None)`` prints ✓/✗/○, returns a :class:`CheckResult`
+(truthy when passed) and never raises.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from ..instances import (adversarial_noise, equicorrelated_dictionary, noise,
                          orthogonal_dictionary, sparse_codes, union_of_bases)
 from ..recovery import recovery_conditions, recovery_interval, sign_recovered
 from ..sparse_coding import mutual_coherence, one_step_encode
-from ._harness import Case, CheckResult, rng_for, run_check, unit_atoms
+from ._harness import Case, CheckResult, compare, rng_for, run_check, short, unit_atoms
 
 __all__ = ["check_one_step_code", "check_coherence", "check_predict_theorem1",
            "check_predict_theorem2", "check_theorem3_max_sparsity", "check_max_abs_delta",
-           "check_largest_lambda", "check_breaking_mu"]
+           "check_largest_lambda", "check_recovers_at_mu"]
 
 
 def check_one_step_code(one_step_code, *, seed=None) -> CheckResult:
@@ -188,33 +189,80 @@ def check_max_abs_delta(max_abs_delta, *, seed=None) -> CheckResult:
     return run_check("max_abs_delta", max_abs_delta, cases)
 
 
+def _none_or_number(expected, got, *, atol, rtol):
+    """``compare`` for answers that are a number, or ``None`` when there is no such number."""
+    if expected is None:
+        return None if got is None else (f"expected None (no λ recovers every sign here), "
+                                         f"got {short(got)}")
+    if got is None:
+        return f"expected {short(expected)}, got None (some λ does recover every sign)"
+    return compare(expected, got, atol=atol, rtol=rtol)
+
+
 def check_largest_lambda(largest_lambda, *, seed=None) -> CheckResult:
     """``largest_lambda(x, D, h_star)`` -> the supremum of the λ for which one step recovers
-    the signs (to 1e-5), for one sample ``x`` of shape (1, d)."""
+    the signs (to 1e-5), for one sample ``x`` of shape (1, d); ``None`` when no λ does.
+
+    The instances include noise that flips the sign of a true non-zero in ``Dᵀx`` and noise
+    that lifts a zero above a true non-zero: no λ works there, and the sign-blind answer
+    ``min_S |(Dᵀx)_i|`` is rejected."""
     rng = rng_for("largest_lambda", seed)
 
+    def expected(X, D, H):
+        lo, hi = recovery_interval(X, D, H)
+        return float(hi[0]) if lo[0] < hi[0] else None
+
     def cases():
-        out = []
-        for d, s, e in [(32, 4, 0.25), (16, 2, 0.1), (8, 3, 0.0)]:
+        for d, s, e in [(32, 4, 0.25), (16, 2, 0.1), (8, 3, 0.0), (24, 5, 0.6)]:
             X, D, H = _instances(rng, 1, d, s, e)
-            out.append(Case(f"d = {d}, ‖h*‖₀ = {s}, ‖ε‖₂ = {e}", (X, D, H),
-                            float(recovery_interval(X, D, H)[1][0]), atol=1e-5, rtol=0.0))
-        return out
+            yield Case(f"d = {d}, ‖h*‖₀ = {s}, random noise ‖ε‖₂ = {e}", (X, D, H),
+                       expected(X, D, H), atol=1e-5, rtol=0.0)
+        for target, what in [("support", "flips the sign of the weakest non-zero"),
+                             ("off_support", "lifts a zero above the weakest non-zero")]:
+            X, D, H = _instances(rng, 1, 16, 3, 0.0)
+            e = float(np.abs(H[H != 0]).min()) + 0.3
+            X = X + adversarial_noise(D, H, e, target=target)
+            yield Case(f"d = 16, noise along one atom that {what}", (X, D, H),
+                       expected(X, D, H), atol=1e-5, rtol=0.0)
 
-    return run_check("largest_lambda", largest_lambda, cases)
+    return run_check("largest_lambda", largest_lambda, cases, compare_fn=_none_or_number)
 
 
-def check_breaking_mu(breaking_mu, *, seed=None) -> CheckResult:
-    """``breaking_mu(s, M, tau)`` -> the coherence μ* above which one step fails for a code of
-    ``s`` non-zeros all equal to ``+M`` on an equicorrelated dictionary (λ = τ/2, no noise)."""
-    rng = rng_for("breaking_mu", seed)
+#: The equicorrelated dictionaries of exercise ex-break-coherence have this many atoms.
+N_ATOMS_BREAK = 40
+
+
+def _aligned_recovers(mu, s, M, tau):
+    """One step (λ = τ/2) on an equicorrelated D of coherence mu, code with s entries +M."""
+    h = np.zeros(N_ATOMS_BREAK)
+    h[:s] = M
+    D = equicorrelated_dictionary(N_ATOMS_BREAK, mu, seed=0)
+    return _one_step_recovers(D, h, tau / 2)
+
+
+def check_recovers_at_mu(recovers_at_mu, *, seed=None) -> CheckResult:
+    """``recovers_at_mu(mu, s, M, tau)`` -> whether one step (λ = τ/2, no noise) recovers the
+    signs of a code with ``s`` entries ``+M`` on an equicorrelated dictionary of 40 atoms and
+    coherence ``mu``: the numerical confirmation of the predicted breaking point μ*.
+
+    Checked against one step run by the package on both sides of μ* = τ/(2sM), between the
+    theorem's bound τ/(8sM) and μ*, and with a full support (no zero entry to lift, so
+    nothing breaks: the formula alone answers that case wrongly)."""
+    rng = rng_for("recovers_at_mu", seed)
 
     def cases():
-        out = []
         grid = [(5, 1.2, 1.0), (1, 1.0, 1.0), (8, 2.0, 1.0), (3, 1.5, 2.0)]
         grid.append((int(rng.integers(2, 10)), round(float(rng.uniform(1, 3)), 2), 1.0))
         for s, M, tau in grid:
-            out.append(Case(f"s = {s}, M = {M}, τ = {tau}", (s, M, tau), tau / (2 * s * M)))
-        return out
+            mu_star = tau / (2 * s * M)
+            for factor in (0.5, 0.95, 1.05, 2.0):
+                mu = factor * mu_star
+                if mu < 1:
+                    yield Case(f"s = {s}, M = {M}, τ = {tau}, μ = {factor} μ*",
+                               (mu, s, M, tau), _aligned_recovers(mu, s, M, tau))
+        for mu in (0.1, 0.3):
+            yield Case(f"s = {N_ATOMS_BREAK} (every atom active), M = 1, τ = 1, μ = {mu}",
+                       (mu, N_ATOMS_BREAK, 1.0, 1.0), _aligned_recovers(mu, N_ATOMS_BREAK,
+                                                                       1.0, 1.0))
 
-    return run_check("breaking_mu", breaking_mu, cases)
+    return run_check("recovers_at_mu", recovers_at_mu, cases)

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.ticker import MaxNLocator
 
 from .._torch import to_numpy
 from .._validation import check_array, check_int
+from ..recovery import sign_errors
 from .core import COLORS, MAX_WIDTH, FigureView, ax_or_new, new_figure, wrap
 
-__all__ = ["OneStepView", "one_step_plot", "noise_phase_plot", "coherence_phase_plot",
-           "noise_phase_figure", "coherence_phase_figure"]
+__all__ = ["OneStepView", "one_step_plot", "one_step_figure", "noise_phase_plot",
+           "coherence_phase_plot", "noise_phase_figure", "coherence_phase_figure"]
+
+#: The colour map of the phase diagrams: sequential and readable with every common colour
+#: vision deficiency (cividis); the theorems' regions are drawn on top in black and white.
+RATE_CMAP = "cividis"
+#: How an atom whose sign one step gets wrong is marked: colour *and* hatch, with the label.
+ERROR_STYLES = {
+    "missed": dict(color=COLORS["true"], hatch="///", label="missed:\nh*ᵢ ≠ 0 set to 0"),
+    "wrong": dict(color=COLORS["estimate"], hatch="xx",
+                  label="wrong sign or\nfalse non-zero"),
+}
 
 
 class OneStepView(FigureView):
     """The one-step encoder on one instance, in a figure that redraws only its data.
 
     Shows ``Dᵀx`` (bars), the dead zone ``[−λ, λ]``, the true code ``h*`` (circles), the
-    one-step code ``thr_λ(Dᵀx)`` (crosses), and shades atoms whose sign is wrong. The axes
+    one-step code ``thr_λ(Dᵀx)`` (crosses), and marks the atoms whose sign is not recovered,
+    in two kinds (:func:`reprcourse.recovery.sign_errors`, :data:`ERROR_STYLES`): a true
+    non-zero *missed* (set to zero), and a *wrong* sign (a false non-zero or a flip). The axes
     are built once (fixed limits, so frames compare) and :meth:`update` moves artists, which
     keeps a widget redraw cheap.
 
@@ -46,8 +61,12 @@ class OneStepView(FigureView):
         super().__init__(ax.figure)
         self.ax, self._idx = ax, np.arange(n)
         width_pt = 72 * self.fig.get_figwidth() * ax.get_position().width / n   # one atom
-        self._wrong = ax.vlines([], -ylim, ylim, lw=width_pt, color=COLORS["estimate"],
-                                alpha=0.15, label="wrong sign")
+        self._marks = {}
+        for kind, style in ERROR_STYLES.items():
+            self._marks[kind] = ax.add_collection(PolyCollection(
+                [], facecolors=[to_rgba(style["color"], 0.10)],
+                edgecolors=[to_rgba(style["color"], 0.55)], linewidths=0.0,
+                hatch=style["hatch"], label=style["label"]))
         self._band = ax.axhspan(-1, 1, color=COLORS["bound"], alpha=0.08, lw=0)
         self._edges = [ax.axhline(y, color=COLORS["bound"], ls="--", lw=0.8) for y in (-1, 1)]
         self._edges[1].set_label("±λ")
@@ -63,8 +82,8 @@ class OneStepView(FigureView):
         ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
         self._title = ax.set_title("", loc="left")
-        self.dynamic(self._wrong, self._band, *self._edges, self._bars, self._true, self._code,
-                     self._title)
+        self.dynamic(*self._marks.values(), self._band, *self._edges, self._bars, self._true,
+                     self._code, self._title)
 
     def update(self, h_star, z, code, lam, *, title=None):
         """Show a new instance: arrays of shape (n_atoms,), ``lam`` the threshold.
@@ -88,8 +107,10 @@ class OneStepView(FigureView):
             arrays[name] = a
         h_star, z, code = arrays["h_star"], arrays["z"], arrays["code"]
         lo, hi = self.ax.get_ylim()
-        wrong = idx[np.sign(code) != np.sign(h_star)]
-        self._wrong.set_segments([[(i, lo), (i, hi)] for i in wrong])
+        masks = dict(zip(ERROR_STYLES, sign_errors(code, h_star)))
+        for kind, marks in self._marks.items():
+            marks.set_verts([[(i - 0.45, lo), (i + 0.45, lo), (i + 0.45, hi), (i - 0.45, hi)]
+                             for i in idx[masks[kind]]])
         self._band.set_y(-lam)
         self._band.set_height(2 * lam)
         for line, y in zip(self._edges, (-lam, lam)):
@@ -129,6 +150,50 @@ def one_step_plot(h_star, z, code, lam, *, ax=None, title=None):
     return view.ax
 
 
+def one_step_figure(h_star, panels, *, suptitle=None):
+    """One instance under several thresholds: one :func:`one_step_plot` per row, one legend.
+
+    Parameters
+    ----------
+    h_star : array of shape (n_atoms,)
+        The true code.
+    panels : sequence of (z, code, lam, title)
+        For each row ``Dᵀx``, the one-step code at threshold ``lam`` (arrays of shape
+        (n_atoms,)) and the row's title.
+    suptitle : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``panels`` is empty or an array has the wrong shape (as :meth:`OneStepView.update`).
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must hold at least one (z, code, lam, title), got none")
+    head = 0.25 * (wrap(suptitle, MAX_WIDTH, 12).count("\n") + 1) if suptitle else 0.0
+    fig = new_figure(MAX_WIDTH, 2.5 * len(panels) + 0.8 + head)
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    h = to_numpy(check_array(h_star, "h_star", ndim=1, shape_hint="(n_atoms,)"))
+    ylim = 1.1 * max(max(np.abs(to_numpy(z)).max(), lam) for z, _, lam, _ in panels)
+    ylim = max(ylim, 1.1 * np.abs(h).max())
+    for ax, (z, code, lam, title) in zip(axes, panels):
+        view = OneStepView(len(h), ylim=ylim, ax=ax)
+        view.update(h, z, code, lam, title=title)
+        ax.get_legend().remove()
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, handlelength=2.0,
+               columnspacing=1.2)
+    if suptitle:
+        fig.suptitle(wrap(suptitle, MAX_WIDTH, 12))
+    return fig
+
+
 def _rate_map(rates, x, y, ax, xlabel, ylabel, title):
     """Recovery rates on a grid as an image (rows: y, columns: x); it is ``ax.images[0]``."""
     rates = to_numpy(check_array(rates, "rates", shape_hint="(n_y, n_x)"))
@@ -142,7 +207,7 @@ def _rate_map(rates, x, y, ax, xlabel, ylabel, title):
         step = np.diff(v).mean() if len(v) > 1 else 1.0
         return v[0] - step / 2, v[-1] + step / 2
 
-    ax.imshow(rates, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1,
+    ax.imshow(rates, origin="lower", aspect="auto", cmap=RATE_CMAP, vmin=0, vmax=1,
               extent=(*edges(x), *edges(y)))
     ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(4))
@@ -197,7 +262,9 @@ def coherence_phase_plot(rates, sparsities, mu_M_ratios, *, aligned=True, ax=Non
                          title=None):
     """Recovery rate over (‖h*‖₀, μM/τ) at λ = τ/2, with theorem 3's region drawn on top.
 
-    Theorem 3 holds below the curve ``‖h*‖₀ μ M/τ = 1/8``. With ``aligned``, the curve
+    Theorem 3 holds below the curve ``‖h*‖₀ μ M/τ = 1/8``, a region drawn hatched in black
+    with a white-edged black outline, so it shows on every colour of the map. With
+    ``aligned``, the curve
     ``‖h*‖₀ μ M/τ = 1/2`` is drawn too: beyond it one step fails for equicorrelated atoms and
     a code with every entry ``+M`` and no noise.
 
@@ -224,8 +291,11 @@ def coherence_phase_plot(rates, sparsities, mu_M_ratios, *, aligned=True, ax=Non
     ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))     # whole numbers only
     s = np.linspace(max(0.5, np.min(sparsities) - 0.5), np.max(sparsities) + 0.5, 200)
     top = ax.get_ylim()[1]
-    ax.fill_between(s, 0, np.minimum(1 / (8 * s), top), color="white", alpha=0.25, lw=0)
-    _bound_line(ax, s, np.minimum(1 / (8 * s), top), "theorem 3: ‖h*‖₀ μ M = τ/8")
+    bottom = ax.get_ylim()[0]
+    ax.fill_between(s, bottom, np.minimum(1 / (8 * s), top), facecolor="none",
+                    edgecolor=COLORS["bound"], hatch="///", lw=0,
+                    label="where theorem 3 applies")
+    _bound_line(ax, s, np.minimum(1 / (8 * s), top), "its edge: ‖h*‖₀ μ M = τ/8")
     if aligned:
         _bound_line(ax, s, np.minimum(1 / (2 * s), top), "exact limit, aligned codes: τ/2",
                     ls="--", lw=1.5)

@@ -9,20 +9,18 @@ from ..figures.ch03_recovery import OneStepView
 from ..figures.core import wrap
 from ..instances import (adversarial_noise, equicorrelated_dictionary, noise,
                          orthogonal_dictionary, sparse_codes)
-from ..recovery import recovery_conditions
+from ..recovery import recovery_conditions, sign_errors, theorem_title
 from .core import check_choices, check_grid, closest, interactive_figure
 
-__all__ = ["one_step_widget", "coherence_widget", "verdict", "THEOREMS"]
+__all__ = ["one_step_widget", "coherence_widget", "verdict"]
 
-#: What each theorem assumes, in words (its hypotheses are checked one by one).
-THEOREMS = {1: "Theorem 1 (orthogonal D, no noise)", 2: "Theorem 2 (orthogonal D, small noise)",
-            3: "Theorem 3 (incoherent D)"}
 #: Inches of title line in a one-step frame.
 _TITLE_WIDTH = 7.6
 
 
 def verdict(report, theorems):
-    """A plain-language title: did one step recover every sign; does each theorem apply.
+    """A plain-language title: what one step did at this λ, which λ would work, which
+    theorems apply.
 
     Parameters
     ----------
@@ -32,18 +30,26 @@ def verdict(report, theorems):
     Returns
     -------
     str
-        Two or more lines, e.g. "One step recovers every sign (for 0.20 ≤ λ < 0.80)"
-        and "Theorem 2 (orthogonal D, small noise) does not apply: it needs ‖ε‖₂ ≤ τ/4".
+        Three or more lines, e.g. "At λ = 0.30 one step fails: 1 wrong sign or false
+        non-zero", "For this x, every sign comes back for 0.38 ≤ λ < 1.00" and "Theorem 2
+        (orthogonal D, small noise) does not apply: it needs ‖ε‖₂ ≤ τ/4".
     """
+    missed, wrong = sign_errors(report.code, report.h_star)
+    head = f"At λ = {report.lam:.2f} one step "
+    errors = [f"{int(missed.sum())} missed (set to 0)"] if missed.any() else []
+    errors += [f"{int(wrong.sum())} wrong sign or false non-zero"] if wrong.any() else []
+    head += "recovers every sign" if report.recovered else f"fails: {', '.join(errors)}"
     lo, hi = report.lam_range
-    head = "One step recovers every sign" if report.recovered else "One step gets signs wrong"
-    head += (f" (for {lo:.2f} ≤ λ < {hi:.2f})" if lo < hi
-             else " (no λ recovers every sign here)")
-    lines = [head]
+    # the interval shown lies inside the true one: its ends rounded inwards
+    lo_shown = np.ceil(lo * 100 - 1e-6) / 100
+    hi_shown = np.floor(hi * 100 + 1e-6) / 100
+    low = "0 <" if lo < 1e-9 else f"{lo_shown:.2f} ≤"
+    lines = [head, f"For this x, every sign comes back for {low} λ < {hi_shown:.2f}"
+             if lo < hi else "For this x, no λ brings every sign back"]
     for k in theorems:
         failed = [h.statement for h in report.theorems[k] if not h.holds]
-        lines.append(f"{THEOREMS[k]} applies" if not failed else
-                     f"{THEOREMS[k]} does not apply: it needs {', '.join(failed)}")
+        lines.append(f"{theorem_title(k)} applies" if not failed else
+                     f"{theorem_title(k)} does not apply: it needs {', '.join(failed)}")
     return wrap("\n".join(lines), _TITLE_WIDTH, 11)
 
 
