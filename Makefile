@@ -13,8 +13,8 @@ all: test
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "is ignored: it is neither" || true
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -c "import reprcourse, torch, sklearn, nbval, jupyter_book"
 	touch $(STAMP)
 
@@ -48,10 +48,17 @@ NBVAL = $(BIN)/python -m pytest --nbval book --nbval-sanitize-with tests/nbval_s
 test-notebooks: $(STAMP)
 	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(NBVAL) -n $(JOBS) --dist loadscope
 
-## The notebooks again on a second numerical path: one worker with two BLAS/OpenMP threads
-## (other reduction orders and kernels than `make test`). CI runs both.
+## The notebooks again on two other numerical paths, as another CPU would compute them: other
+## MKL modes (MKL_CBWR), other torch SIMD kernels (ATEN_CPU_CAPABILITY, both exist on any
+## AVX2 CPU), other OpenBLAS kernels (OPENBLAS_CORETYPE) and another thread count. Each of these
+## changes a float32 training trajectory; the stored outputs must pass on every path. CI runs it.
+NUMERIC_PATHS := "MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=1" \
+	"MKL_CBWR=AUTO,STRICT ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Sandybridge OMP_NUM_THREADS=2"
 test-numerics: $(STAMP)
-	OMP_NUM_THREADS=2 MPLBACKEND=Agg $(NBVAL) -n 1 --dist loadscope
+	set -e; for path in $(NUMERIC_PATHS); do \
+	  echo "== numerical path: $$path"; \
+	  env $$path MPLBACKEND=Agg $(NBVAL) -n $(JOBS) --dist loadscope; \
+	done
 
 ## Open the chapters in JupyterLab (MyST rendered by jupyterlab-myst).
 lab: $(STAMP)

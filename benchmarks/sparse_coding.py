@@ -4,14 +4,12 @@ Three problems on centred 8×8 natural-image patches with random unit-norm atoms
 256 atoms at λ = 0.5 (the target problem), 1 024 atoms at λ = 0.5 and 256 atoms at λ = 0.05
 (denser codes). For each, one table: wall time (best of ``--repeat``), speed-up over
 scikit-learn's ``sparse_encode(algorithm="lasso_cd")``, the certified relative objective gap
-``Σ_i (P_i − D_i) / Σ_i P_i`` (duality gap in float64, an upper bound on the relative distance to
-the optimum), the mean number of non-zeros, and for reprcourse the achieved GFLOP/s of its matrix
-products (FISTA's products plus, for the active-set finish, its products and Cholesky
-factorisations; for the homotopy the products ``XD``, ``DᵀD`` and its path kernel) beside a
-plain matrix product of the same shape timed in the same run. ``fista(X, D, lam)`` with its
-defaults runs the LARS-lasso homotopy ``lasso_lars`` (:mod:`reprcourse.homotopy`, compiled
-with numba, the fastest exact solver on a CPU); ``method="engine"`` runs FISTA itself, and
-"active_set=True" adds the engine's exact finish on the support (:mod:`reprcourse.active_set`).
+``Σ_i gap_i / Σ_i P_i`` (:func:`reprcourse.duality_gap` in float64, an upper bound on the
+relative distance to the optimum) and the mean number of non-zeros. Rows:
+``sparse_encode(X, D, lam)`` (default ``algorithm="lasso_lars"``: the LARS-lasso homotopy of
+:mod:`reprcourse.solvers.homotopy`, compiled with numba, the fastest exact solver on a CPU),
+``algorithm="fista"`` (the batched FISTA engine of :mod:`reprcourse.solvers.engine`), and the
+lecture's loop ``fista`` (fixed step 1/L) on a few samples, scaled, for scale.
 With a GPU, a row runs the engine on CUDA tensors.
 
 SPAMS (``pip install -r requirements-bench.txt``) is optional; the package never imports it.
@@ -30,12 +28,10 @@ import warnings
 
 import numpy as np
 import torch
-from sklearn.decomposition import sparse_encode
+from sklearn.decomposition import sparse_encode as sklearn_sparse_encode
 
+from reprcourse import duality_gap, fista, sparse_encode
 from reprcourse.data import natural_patches
-from reprcourse.homotopy import solve_homotopy
-from reprcourse.lasso_engine import solve_lasso
-from reprcourse.sparse_coding import fista
 
 try:
     import spams
@@ -56,20 +52,10 @@ def best_time(fn, repeat):
 
 
 def certified_gap(X, D, H, lam):
-    """``Σ (P_i − D_i) / Σ P_i`` in float64, with the dual point ``θ = s r`` of the engine."""
-    X, D, H = (torch.as_tensor(np.asarray(a, dtype=np.float64)) for a in (X, D, H))
-    R = X - H @ D.T                                                # (n, d) residuals
-    primal = 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)
-    s = torch.clamp(lam / (R @ D).abs().amax(1).clamp(min=1e-300), max=1.0)
-    dual = s * (R * X).sum(1) - 0.5 * s * s * (R * R).sum(1)
-    return float((primal - dual).sum() / primal.sum())
-
-
-def matmul_gflops(n, k, d, dtype, repeat):
-    """GFLOP/s of a plain (n, k) × (k, d) product, the engine's main kernel."""
-    A, B = torch.randn(n, k, dtype=dtype), torch.randn(k, d, dtype=dtype)
-    seconds, _ = best_time(lambda: A @ B, repeat * 3)
-    return 2.0 * n * k * d / seconds / 1e9
+    """``Σ gap_i / Σ P_i`` in float64: an upper bound on the relative distance to the optimum."""
+    X, D, H = (np.asarray(a, dtype=np.float64) for a in (X, D, H))
+    primal = 0.5 * ((X - H @ D.T) ** 2).sum(1) + lam * np.abs(H).sum(1)
+    return float(duality_gap(X, D, H, lam).sum() / primal.sum())
 
 
 def spams_lasso(X, D, lam):
@@ -81,8 +67,8 @@ def spams_lasso(X, D, lam):
 
 
 def on_cuda(X, D, lam):
-    """``fista`` on CUDA tensors (the FISTA engine), finished and copied back."""
-    H = fista(X, D, lam)
+    """``sparse_encode(algorithm="fista")`` on CUDA tensors, finished and copied back."""
+    H = sparse_encode(X, D, lam, algorithm="fista")
     torch.cuda.synchronize()
     return H.cpu().numpy()
 
@@ -97,23 +83,29 @@ def run_problem(X, n_atoms, lam, args):
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")                            # sklearn ConvergenceWarning
-        t, H = best_time(lambda: sparse_encode(X[:sk_n], D.T, algorithm="lasso_cd", alpha=lam),
-                         1)
+        t, H = best_time(lambda: sklearn_sparse_encode(X[:sk_n], D.T, algorithm="lasso_cd",
+                                                       alpha=lam), 1)
     rows.append(("sklearn lasso_cd" + (f" (on {sk_n}, ×{n / sk_n:g})" if sk_n < n else ""),
-                 "float64", t * n / sk_n, certified_gap(X[:sk_n], D, H, lam), H, None))
-    runs = [("reprcourse fista (default: homotopy)", "float64", lambda: fista(X, D, lam)),
-            ("reprcourse fista (default: homotopy)", "float32", lambda: fista(X32, D32, lam)),
-            ("reprcourse FISTA engine", "float64", lambda: fista(X, D, lam, method="engine")),
-            ("reprcourse FISTA engine", "float32",
-             lambda: fista(X32, D32, lam, method="engine")),
-            ("reprcourse FISTA engine, active_set=True", "float64",
-             lambda: fista(X, D, lam, active_set=True))]
+                 "float64", t * n / sk_n, certified_gap(X[:sk_n], D, H, lam), H))
+    loop_n = min(50, n)                                            # the loop is slow: scaled
+    t, H = best_time(lambda: fista(X[:loop_n], D, lam, n_iter=100_000), 1)
+    rows.append((f"fista, the lecture's loop (on {loop_n}, ×{n / loop_n:g})", "float64",
+                 t * n / loop_n, certified_gap(X[:loop_n], D, H, lam), H))
+    runs = [("sparse_encode (default: lasso_lars)", "float64",
+             lambda: sparse_encode(X, D, lam)),
+            ("sparse_encode (default: lasso_lars)", "float32",
+             lambda: sparse_encode(X32, D32, lam)),
+            ("sparse_encode(algorithm='fista')", "float64",
+             lambda: sparse_encode(X, D, lam, algorithm="fista")),
+            ("sparse_encode(algorithm='fista')", "float32",
+             lambda: sparse_encode(X32, D32, lam, algorithm="fista"))]
     if spams is not None:
         runs.insert(0, ("SPAMS lasso (LARS, 2 threads)", "float64",
                         lambda: spams_lasso(X, D, lam)))
     if torch.cuda.is_available():                                  # tensors on a GPU: the engine
         Xc, Dc = torch.from_numpy(X32).cuda(), torch.from_numpy(D32).cuda()
-        runs.append(("reprcourse FISTA engine (CUDA)", "float32", lambda: on_cuda(Xc, Dc, lam)))
+        runs.append(("sparse_encode(algorithm='fista'), CUDA", "float32",
+                     lambda: on_cuda(Xc, Dc, lam)))
     times = {i: np.inf for i in range(len(runs))}
     results = {}
     for _ in range(args.repeat):                                   # interleaved: same conditions
@@ -121,37 +113,17 @@ def run_problem(X, n_atoms, lam, args):
             t, results[i] = best_time(fn, 1)
             times[i] = min(times[i], t)
     for i, (name, dtype, _) in enumerate(runs):
-        flops = None
-        if name.startswith("reprcourse"):                          # count the flops again
-            stats = {}
-            Xs, Ds = (torch.from_numpy(a).to("cuda" if "CUDA" in name else "cpu")
-                      for a in ((X, D) if dtype == "float64" else (X32, D32)))
-            if "homotopy" in name:
-                solve_homotopy(Xs.double(), Ds.double(), lam, stats=stats)
-                stats = {"flops_path": stats["flops"],
-                         "flops_products": 2.0 * n_atoms * X.shape[1] * (n + n_atoms)}
-            else:
-                solve_lasso(Xs, Ds, lam, stats=stats, active_set="active_set" in name)
-            flops = stats
-        rows.append((name, dtype, times[i], certified_gap(X, D, results[i], lam), results[i],
-                     flops))
+        rows.append((name, dtype, times[i], certified_gap(X, D, results[i], lam), results[i]))
     ref_time = rows[0][2]
     head = (f"{'method':42s} {'dtype':8s} {'time [s]':>9s} {'speed-up':>9s} {'cert. gap':>10s} "
-            f"{'nnz':>6s} {'GFLOP/s':>8s}")
+            f"{'nnz':>6s}")
     print(head)
     print("-" * len(head))
-    for name, dtype, t, gap, H, stats in rows:
-        gflops = "" if stats is None else \
-            f"{sum(v for k_, v in stats.items() if k_.startswith('flops')) / t / 1e9:8.1f}"
+    for name, dtype, t, gap, H in rows:
         nnz = float(np.mean((np.asarray(H) != 0).sum(1)))
-        print(f"{name:42s} {dtype:8s} {t:9.3f} {ref_time / t:8.1f}× {gap:10.1e} {nnz:6.1f} "
-              f"{gflops}")
+        print(f"{name:42s} {dtype:8s} {t:9.3f} {ref_time / t:8.1f}× {gap:10.1e} {nnz:6.1f}")
     if spams is None:
         print("SPAMS lasso: not installed (pip install -r requirements-bench.txt)")
-    print(f"plain matmul ({n}×{n_atoms})·({n_atoms}×{X.shape[1]}): "
-          f"{matmul_gflops(n, n_atoms, X.shape[1], torch.float32, args.repeat):.1f} GFLOP/s "
-          f"float32, {matmul_gflops(n, n_atoms, X.shape[1], torch.float64, args.repeat):.1f} "
-          "GFLOP/s float64")
     return rows
 
 
@@ -167,8 +139,8 @@ def main():
     if args.quick:
         args.n, args.sk_n, args.repeat = 1_000, 200, 1
     X = natural_patches(args.n, size=8, seed=0)
-    fista(X[:64], np.eye(64), 0.5, method="engine")                # warm up torch's threads
-    fista(X[:64], np.eye(64), 0.5)                                 # and load the homotopy kernel
+    sparse_encode(X[:64], np.eye(64), 0.5, algorithm="fista")      # warm up torch's threads
+    sparse_encode(X[:64], np.eye(64), 0.5)                         # and load the homotopy kernel
     print(f"# sparse inference; torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"{os.cpu_count()} CPUs, {platform.machine()}; SPAMS "
           f"{'present' if spams is not None else 'missing'}")

@@ -9,7 +9,9 @@ machine, ``12.7529`` on another). So text is compared in two parts:
 * the numbers, pairwise, must agree within :func:`tolerance`: one unit in the last digit
   shown (a rounding-boundary flip), or 0.1 % of the value (``RTOL``; for numbers shown with
   many digits), whichever is larger, plus ``ATOL`` for values at round-off level. Integers
-  (no decimal point) get no last-digit unit: a count must not change.
+  (no decimal point) get no last-digit unit: a count must not change. A percentage is a
+  rounded fraction, not a count: ``56%`` may read ``55%`` elsewhere (one unit of the last
+  digit, as for any rounded number), and the ``%`` itself is part of the text.
 
 A real change still fails: a sign flip, a number off by 1 %, a different count of numbers, a
 changed word. Loaded by ``make test`` with ``-p tests.nbval_numbers``; the rule itself lives in
@@ -25,24 +27,29 @@ from nbval.plugin import IPyNbCell
 
 RTOL = 1e-3
 ATOL = 1e-9
-#: A decimal number: optional sign, digits with an optional fraction, optional exponent.
-NUMBER = re.compile(r"(?<!\w)[-+−]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)")
+#: A decimal number: optional sign, digits with an optional fraction, optional exponent, and
+#: an optional percent sign right after it.
+NUMBER = re.compile(r"(?<!\w)[-+−]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)%?")
 
 
 def split_numbers(text: str) -> tuple[str, list[str]]:
-    """``text`` with every number replaced by ``#``, and the numbers (as written) in order."""
-    return NUMBER.sub("#", text), [m.group() for m in NUMBER.finditer(text)]
+    """``text`` with every number replaced by ``#`` (``#%`` for a percentage), and the numbers
+    (as written, with their ``%``) in order."""
+    skeleton = NUMBER.sub(lambda m: "#%" if m.group().endswith("%") else "#", text)
+    return skeleton, [m.group() for m in NUMBER.finditer(text)]
 
 
 def value(number: str) -> float:
-    return float(number.replace("−", "-"))
+    return float(number.removesuffix("%").replace("−", "-"))
 
 
 def last_digit(number: str) -> float:
-    """One unit in the last digit shown: ``12.7528`` → 1e-4, ``2.65e+08`` → 1e6, ``11`` → 0."""
-    mantissa, _, exponent = number.lower().partition("e")
+    """One unit in the last digit shown: ``12.7528`` → 1e-4, ``2.65e+08`` → 1e6, ``56%`` → 1,
+    ``11`` → 0 (a count)."""
+    percent = number.endswith("%")
+    mantissa, _, exponent = number.removesuffix("%").lower().partition("e")
     if "." not in mantissa and not exponent:
-        return 0.0
+        return 1.0 if percent else 0.0
     decimals = len(mantissa.partition(".")[2])
     return 10.0 ** (int(exponent or 0) - decimals)
 

@@ -7,12 +7,12 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.decomposition import sparse_encode
+from sklearn.decomposition import sparse_encode as sklearn_sparse_encode
 from sklearn.linear_model import Lasso
 
-from reprcourse.sparse_coding import (fista, ista, lasso_path, lipschitz_constant,
-                                      mutual_coherence, one_step_encode, soft_threshold,
-                                      sparse_objective, textbook_fista, textbook_ista)
+from reprcourse.sparse_coding import (ALGORITHMS, duality_gap, fista, ista, lasso_path,
+                                      lipschitz_constant, mutual_coherence, one_step_encode,
+                                      soft_threshold, sparse_encode, sparse_objective)
 
 
 def random_problem(seed, n=30, d=20, k=40, scale=1.0):
@@ -26,7 +26,7 @@ def random_problem(seed, n=30, d=20, k=40, scale=1.0):
 def sklearn_objective(X, D, lam):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        H = sparse_encode(X, D.T, algorithm="lasso_cd", alpha=lam, max_iter=20_000)
+        H = sklearn_sparse_encode(X, D.T, algorithm="lasso_cd", alpha=lam, max_iter=20_000)
     return sparse_objective(X, D, H, lam)
 
 
@@ -85,7 +85,7 @@ def test_sparse_objective_is_sklearn_lasso_per_sample():
     lam = 0.3
     H_sk = np.stack([Lasso(alpha=lam / D.shape[0], fit_intercept=False, tol=1e-12,
                            max_iter=100_000).fit(D, x).coef_ for x in X])
-    H = fista(X, D, lam, tol=1e-12, mixed_precision=False)
+    H = sparse_encode(X, D, lam, tol=1e-12)
     np.testing.assert_allclose(H, H_sk, atol=1e-5)
     assert sparse_objective(X, D, H, lam) == pytest.approx(sparse_objective(X, D, H_sk, lam),
                                                            rel=1e-9)
@@ -123,18 +123,83 @@ def test_one_step_encode_recovers_orthogonal_codes():
     np.testing.assert_allclose(H, ista(H_true @ Q.T, Q, 0.9), atol=1e-10)
 
 
-# ------------------------------------------------------------------ solvers vs sklearn
+# ------------------------------------------------------------------ sparse_encode vs sklearn
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("solver", [ista, fista])
-def test_solvers_reach_sklearn_objective_with_defaults(solver, seed):
+@pytest.mark.parametrize("algorithm", ["lasso_lars", "fista", "ista"])
+def test_sparse_encode_reaches_sklearn_objective(algorithm, seed):
     rng = np.random.default_rng(seed)
     X, D = random_problem(seed, n=int(rng.integers(1, 40)), d=int(rng.integers(2, 30)),
                           k=int(rng.integers(1, 60)), scale=rng.uniform(0.2, 4))
     lam = rng.uniform(0.05, 1.0)
     ref = sklearn_objective(X, D, lam)                             # really calls sparse_encode
-    ours = sparse_objective(X, D, solver(X, D, lam), lam)
+    ours = sparse_objective(X, D, sparse_encode(X, D, lam, algorithm=algorithm), lam)
     assert ours <= ref * (1 + 1e-4) + 1e-12
     assert ref <= ours * (1 + 1e-4) + 1e-12                        # the same problem
+
+
+@pytest.mark.parametrize("algorithm", ["lasso_lars", "fista", "ista"])
+def test_sparse_encode_is_certified_by_the_duality_gap(algorithm):
+    X, D = random_problem(20, n=50, d=16, k=40)
+    H = sparse_encode(X, D, 0.3, algorithm=algorithm, tol=1e-6)
+    R = X - H @ D.T
+    primal = 0.5 * (R * R).sum(1) + 0.3 * np.abs(H).sum(1)
+    assert np.all(duality_gap(X, D, H, 0.3) <= 1e-6 * primal + 1e-12)
+
+
+def test_sparse_encode_algorithms_agree_at_the_optimum():
+    X, D = random_problem(21, n=25, d=20, k=30)
+    codes = [sparse_encode(X, D, 0.3, algorithm=a, tol=1e-12, n_iter=None if a == "lasso_lars"
+                           else 200_000) for a in ("lasso_lars", "fista", "ista")]
+    for H in codes[1:]:
+        np.testing.assert_allclose(H, codes[0], atol=1e-5)
+
+
+# ------------------------------------------------------------------ the duality gap
+def test_duality_gap_is_zero_at_sklearns_optimum_and_bounds_the_suboptimality():
+    X, D = random_problem(22, n=20, d=12, k=18)
+    lam = 0.25
+    H_star = Lasso(alpha=lam / X.shape[1], fit_intercept=False, tol=1e-14,
+                   max_iter=100_000).fit(D, X.T).coef_                # (n, k): sklearn's lasso
+    assert np.all(duality_gap(X, D, H_star, lam) < 1e-9)
+    rng = np.random.default_rng(0)
+    H = H_star + 0.1 * rng.standard_normal(H_star.shape)           # any other codes
+    R, R_star = X - H @ D.T, X - H_star @ D.T
+    excess = (0.5 * (R * R).sum(1) + lam * np.abs(H).sum(1)
+              - 0.5 * (R_star * R_star).sum(1) - lam * np.abs(H_star).sum(1))
+    assert np.all(duality_gap(X, D, H, lam) >= excess - 1e-12)     # gap ≥ P(h) − P(h*) ≥ 0
+    assert np.all(excess >= -1e-12)
+
+
+def test_duality_gap_closed_form_for_zero_codes():
+    """h = 0, λ ≥ ‖Dᵀx‖∞: θ = x is dual feasible and the gap is exactly 0."""
+    X, D = random_problem(23)
+    lam = np.abs(X @ D).max() * 1.01
+    np.testing.assert_allclose(duality_gap(X, D, np.zeros((30, 40)), lam), 0.0, atol=1e-12)
+
+
+# ------------------------------------------------------------------ the lecture's loops
+def test_ista_is_the_lecture_update_with_step_one_over_L():
+    X, D = random_problem(24, n=6, d=10, k=15)
+    lam, L = 0.2, np.linalg.norm(D, 2) ** 2
+    H = np.zeros((6, 15))
+    for _ in range(7):                                             # by hand, numpy
+        Z = H - (H @ D.T @ D - X @ D) / L
+        H = np.sign(Z) * np.maximum(np.abs(Z) - lam / L, 0.0)
+    np.testing.assert_allclose(ista(X, D, lam, n_iter=7, tol=0.0), H, atol=1e-12)
+
+
+def test_fista_is_beck_teboulle_with_step_one_over_L():
+    X, D = random_problem(25, n=6, d=10, k=15)
+    lam, L = 0.2, np.linalg.norm(D, 2) ** 2
+    H = Y = np.zeros((6, 15))
+    t = 1.0
+    for _ in range(9):                                             # Beck & Teboulle (2009), 4.1
+        Z = Y - (Y @ D.T @ D - X @ D) / L
+        H_new = np.sign(Z) * np.maximum(np.abs(Z) - lam / L, 0.0)
+        t_new = (1 + np.sqrt(1 + 4 * t * t)) / 2
+        Y = H_new + (t - 1) / t_new * (H_new - H)
+        H, t = H_new, t_new
+    np.testing.assert_allclose(fista(X, D, lam, n_iter=9, tol=0.0), H, atol=1e-12)
 
 
 def test_ista_objective_never_increases():
@@ -142,58 +207,56 @@ def test_ista_objective_never_increases():
     values = []
     ista(X, D, 0.2, n_iter=300, tol=0.0,
          callback=lambda k, H: values.append(sparse_objective(X, D, H, 0.2)))
-    assert len(values) == 300
+    assert len(values) == 300 and values[-1] < values[0]
     assert np.all(np.diff(values) <= 1e-12 * values[0])
 
 
-def test_ista_and_fista_reach_the_same_optimum():
+def test_restarted_fista_objective_never_increases_between_restarts():
+    X, D = random_problem(26, n=1, d=15, k=45)                     # one row: restarts are its own
+    values = []
+    fista(X, D, 0.2, n_iter=300, tol=0.0, restart=True,
+          callback=lambda k, H: values.append(sparse_objective(X, D, H, 0.2)))
+    assert values[-1] < values[0]
+
+
+@pytest.mark.parametrize("restart", [False, True])
+def test_ista_and_fista_reach_the_same_optimum(restart):
     X, D = random_problem(6, n=25, d=20, k=30)
-    H_i = ista(X, D, 0.3, n_iter=50_000, tol=1e-12)
-    H_f = fista(X, D, 0.3, n_iter=20_000, tol=1e-12, mixed_precision=False)
+    H_i = ista(X, D, 0.3, n_iter=100_000, tol=1e-12)
+    H_f = fista(X, D, 0.3, n_iter=20_000, tol=1e-12, restart=restart)
     np.testing.assert_allclose(H_i, H_f, atol=1e-6)
     assert sparse_objective(X, D, H_i, 0.3) == pytest.approx(sparse_objective(X, D, H_f, 0.3),
                                                             rel=1e-10)
 
 
-def test_fista_with_and_without_restart_agree():
-    X, D = random_problem(7)
-    a = fista(X, D, 0.4, restart=True, tol=1e-10, n_iter=20_000, mixed_precision=False)
-    b = fista(X, D, 0.4, restart=False, tol=1e-10, n_iter=20_000, mixed_precision=False)
-    np.testing.assert_allclose(a, b, atol=1e-6)
-
-
-def test_mixed_precision_reaches_tight_tol_without_burning_n_iter():
-    """Below float32's reach, the float32 phase hands stalled samples on to float64 early."""
-    from reprcourse.data import natural_patches
-    X = natural_patches(300, size=8, seed=1)
-    D = random_problem(9, n=1, d=64, k=256)[1]
-    iterations = []
-    H = fista(X, D, 0.5, tol=1e-9, callback=lambda k, H: iterations.append(k))
-    exact = fista(X, D, 0.5, tol=1e-12, n_iter=50_000, mixed_precision=False)
-    assert len(iterations) < 5_000                               # not n_iter = 10 000 in float32
-    assert sparse_objective(X, D, H, 0.5) == pytest.approx(sparse_objective(X, D, exact, 0.5),
-                                                           rel=1e-9)
+def test_fista_beats_ista_in_the_same_number_of_iterations():
+    X, D = random_problem(27, n=40, d=20, k=60)
+    F_star = sklearn_objective(X, D, 0.1)
+    gap_i = sparse_objective(X, D, ista(X, D, 0.1, n_iter=200, tol=0.0), 0.1) - F_star
+    gap_f = sparse_objective(X, D, fista(X, D, 0.1, n_iter=200, tol=0.0), 0.1) - F_star
+    assert gap_f < gap_i
 
 
 def test_fista_optimality_conditions():
     """At the lasso optimum: Dᵀ(x − Dh) = λ sign(h) on the support, |·| ≤ λ off it."""
     X, D = random_problem(8)
     lam = 0.3
-    H = fista(X, D, lam, tol=1e-10, n_iter=20_000)
+    H = fista(X, D, lam, tol=1e-12, n_iter=50_000)
     G = (X - H @ D.T) @ D                                          # (n, k) correlations
     on = H != 0
-    np.testing.assert_allclose(G[on], lam * np.sign(H[on]), atol=1e-6)
-    assert np.all(np.abs(G[~on]) <= lam + 1e-6)
+    np.testing.assert_allclose(G[on], lam * np.sign(H[on]), atol=1e-5)
+    assert np.all(np.abs(G[~on]) <= lam + 1e-5)
 
 
-def test_warm_start_and_large_lambda():
+@pytest.mark.parametrize("solver", [ista, fista])
+def test_warm_start_and_large_lambda(solver):
     X, D = random_problem(9)
     lam_max = np.abs(X @ D).max()
-    assert np.all(fista(X, D, lam_max * 1.01) == 0)                 # λ ≥ ‖Dᵀx‖∞ ⇒ h = 0
-    H = fista(X, D, 0.3, tol=1e-10, n_iter=20_000)
+    assert np.all(solver(X, D, lam_max * 1.01) == 0)                # λ ≥ ‖Dᵀx‖∞ ⇒ h = 0
+    H = sparse_encode(X, D, 0.3, tol=1e-12)
     calls = []
-    fista(X, D, 0.3, H0=H, tol=1e-6, callback=lambda k, H_: calls.append(k))
-    assert len(calls) <= 3                                          # already optimal
+    solver(X, D, 0.3, H0=H, tol=1e-6, callback=lambda k, H_: calls.append(k))
+    assert len(calls) == 10                                         # certified at first check
 
 
 def test_lam_zero_is_least_squares():
@@ -202,7 +265,8 @@ def test_lam_zero_is_least_squares():
     D /= np.linalg.norm(D, axis=0)
     X = rng.standard_normal((5, 20))
     H_ls = np.linalg.lstsq(D, X.T, rcond=None)[0].T
-    np.testing.assert_allclose(fista(X, D, 0.0, tol=1e-12, n_iter=50_000), H_ls, atol=1e-6)
+    np.testing.assert_allclose(fista(X, D, 0.0, tol=1e-14, n_iter=50_000), H_ls, atol=1e-6)
+    np.testing.assert_allclose(sparse_encode(X, D, 0.0, tol=1e-12), H_ls, atol=1e-6)
 
 
 # ------------------------------------------------------------------ kinds, dtypes, shapes
@@ -214,81 +278,60 @@ def test_shapes_and_dtypes(n, d, k, dtype, seed):
     D = rng.standard_normal((d, k)).astype(dtype)
     D /= np.linalg.norm(D, axis=0)
     X = rng.standard_normal((n, d)).astype(dtype)
-    for f in (ista, fista, one_step_encode):
-        H = f(X, D, 0.1) if f is one_step_encode else f(X, D, 0.1, n_iter=300)
+    calls = [lambda: ista(X, D, 0.1, n_iter=300), lambda: fista(X, D, 0.1, n_iter=300),
+             lambda: one_step_encode(X, D, 0.1)]
+    calls += [lambda a=a: sparse_encode(X, D, 0.1, algorithm=a) for a in ALGORITHMS]
+    for call in calls:
+        H = call()
         assert H.shape == (n, k) and H.dtype == dtype and isinstance(H, np.ndarray)
         assert np.isfinite(H).all()
 
 
 def test_float64_wins_over_float32():
     X, D = random_problem(11)
-    for f in (ista, fista, textbook_fista):
-        assert f(X.astype(np.float32), D, 0.1, n_iter=20).dtype == np.float64
-        assert f(X, D.astype(np.float32), 0.1, n_iter=20).dtype == np.float64
+    for f in (ista, fista, sparse_encode):
+        assert f(X.astype(np.float32), D, 0.1).dtype == np.float64
+        assert f(X, D.astype(np.float32), 0.1).dtype == np.float64
     assert one_step_encode(X.astype(np.float32), D, 0.1).dtype == np.float64
 
 
 def test_torch_in_torch_out():
     X, D = random_problem(12)
     Xt, Dt = torch.tensor(X), torch.tensor(D)
-    for f in (ista, fista, one_step_encode):
-        kwargs = {} if f is one_step_encode else {"n_iter": 300}
+    for f in (ista, fista, one_step_encode, sparse_encode):
+        kwargs = {"n_iter": 300} if f in (ista, fista) else {}
         H = f(Xt, Dt, 0.2, **kwargs)
         assert isinstance(H, torch.Tensor) and H.dtype == torch.float64
         np.testing.assert_allclose(H.numpy(), f(X, D, 0.2, **kwargs), atol=1e-10)
-    assert fista(Xt.float(), Dt.float(), 0.2).dtype == torch.float32
+    for a in ALGORITHMS:
+        assert sparse_encode(Xt.float(), Dt.float(), 0.2, algorithm=a).dtype == torch.float32
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_cuda_tensors_stay_on_device():
     X, D = random_problem(13)
-    H = fista(torch.tensor(X, device="cuda"), torch.tensor(D, device="cuda"), 0.2)
-    assert H.device.type == "cuda"
-    np.testing.assert_allclose(H.cpu().numpy(), fista(X, D, 0.2), atol=1e-5)
+    for f in (fista, lambda *a: sparse_encode(*a, algorithm="fista"), sparse_encode):
+        H = f(torch.tensor(X, device="cuda"), torch.tensor(D, device="cuda"), 0.2)
+        assert H.device.type == "cuda"
+        np.testing.assert_allclose(H.cpu().numpy(), sparse_encode(X, D, 0.2), atol=1e-4)
 
 
 def test_wide_dictionary_matches_sklearn():
-    """Wide dictionaries (k > 2d) take the residual form of the gradient (see test_lasso_engine
-    for both forms run explicitly); the objective is sklearn's."""
+    """Wide dictionaries (k > 2d) take the residual form of the gradient in the FISTA engine
+    (see test_solvers_engine for both forms run explicitly); the objective is sklearn's."""
     X, D = random_problem(14, n=40, d=8, k=40)
-    ours = sparse_objective(X, D, fista(X, D, 0.2, tol=1e-10, mixed_precision=False), 0.2)
-    assert ours == pytest.approx(sklearn_objective(X, D, 0.2), rel=1e-7)
-
-
-def test_callback_receives_numpy_full_codes():
-    X, D = random_problem(15)
-    seen = []
-    fista(X, D, 0.2, n_iter=5, callback=lambda k, H: seen.append((k, type(H), H.shape)))
-    assert seen[0] == (1, np.ndarray, (X.shape[0], D.shape[1]))
-
-
-# ------------------------------------------------------------------ textbook loops
-@pytest.mark.parametrize("textbook", [textbook_ista, textbook_fista])
-def test_textbook_loops_reach_the_engine_optimum(textbook):
-    X, D = random_problem(16, n=10, d=12, k=20)
-    H = textbook(X, D, 0.2, n_iter=20_000, tol=1e-12)
+    H = sparse_encode(X, D, 0.2, algorithm="fista", tol=1e-10)
     assert sparse_objective(X, D, H, 0.2) == pytest.approx(sklearn_objective(X, D, 0.2),
-                                                           rel=1e-6)
-
-
-def test_textbook_ista_objective_never_increases():
-    X, D = random_problem(17, n=20, d=15, k=45)
-    values = []
-    textbook_ista(X, D, 0.2, n_iter=200, tol=0.0,
-                  callback=lambda k, H: values.append(sparse_objective(X, D, H, 0.2)))
-    assert len(values) == 200 and values[-1] < values[0]
-    assert np.all(np.diff(values) <= 1e-12 * values[0])
+                                                           rel=1e-7)
 
 
 @pytest.mark.parametrize("solver", [ista, fista])
-def test_method_textbook_runs_the_loop(solver):
-    X, D = random_problem(18)
-    textbook = {ista: textbook_ista, fista: textbook_fista}[solver]
-    a = solver(X, D, 0.3, n_iter=7, tol=0.0, method="textbook")
-    np.testing.assert_array_equal(a, textbook(X, D, 0.3, n_iter=7, tol=0.0))
-    t = solver(torch.tensor(X), torch.tensor(D), 0.3, n_iter=7, tol=0.0, method="textbook")
-    assert isinstance(t, torch.Tensor)
-    np.testing.assert_allclose(t.numpy(), a, atol=1e-12)
+def test_callback_receives_numpy_full_codes(solver):
+    X, D = random_problem(15)
+    seen = []
+    solver(X, D, 0.2, n_iter=5, callback=lambda k, H: seen.append((k, type(H), H.shape)))
+    assert [k for k, _, _ in seen] == [1, 2, 3, 4, 5]
+    assert seen[0][1:] == (np.ndarray, (X.shape[0], D.shape[1]))
 
 
 # ------------------------------------------------------------------ lasso path
@@ -358,9 +401,17 @@ X0, D0 = random_problem(0)
     (lambda: ista(X0, D0, 0.1, callback=3), TypeError, "callback must be callable"),
     (lambda: fista(X0, np.zeros((20, 4)), 0.1), ValueError, "zero column"),
     (lambda: one_step_encode(X0, 2 * D0, 0.1), ValueError, "unit-norm columns"),
-    (lambda: fista(X0, D0, 0.1, method="lars"), ValueError, "method must be one of"),
-    (lambda: textbook_ista(X0, D0[:-1], 0.1), ValueError, "D has 19 rows but X has 20"),
-    (lambda: textbook_fista(X0, D0, -1.0), ValueError, "lam must be >= 0"),
+    (lambda: sparse_encode(X0, D0, 0.1, algorithm="lars"), ValueError,
+     "algorithm must be one of"),
+    (lambda: sparse_encode(X0, D0, 0.1, H0=np.zeros((30, 40))), ValueError, "takes neither H0"),
+    (lambda: sparse_encode(X0, D0, 0.1, n_iter=5), ValueError, "takes neither H0"),
+    (lambda: sparse_encode(X0, D0[:-1], 0.1), ValueError, "D has 19 rows but X has 20"),
+    (lambda: sparse_encode(X0, D0, 0.1, algorithm="fista", n_iter=0), ValueError,
+     "n_iter must be >= 1"),
+    (lambda: ista(X0, D0[:-1], 0.1), ValueError, "D has 19 rows but X has 20"),
+    (lambda: fista(X0, D0, 0.1, restart=1), TypeError, "restart must be True or False"),
+    (lambda: duality_gap(X0, D0, np.zeros((30, 3)), 0.1), ValueError, "H has shape"),
+    (lambda: duality_gap(X0, D0, np.zeros((30, 40)), -1.0), ValueError, "lam must be >= 0"),
     (lambda: soft_threshold(np.ones(3), -1.0), ValueError, "tau must be >= 0"),
     (lambda: soft_threshold(np.ones(0), 1.0), ValueError, "x is empty"),
     (lambda: sparse_objective(X0, D0, np.zeros((30, 3)), 0.1), ValueError, "H has shape"),

@@ -1,4 +1,4 @@
-r"""The fast lasso engine behind :func:`~reprcourse.sparse_coding.ista` and ``fista``.
+r"""The batched lasso engine behind ``sparse_encode(algorithm="fista" | "ista")`` and inpainting.
 
 It solves, for every row ``x`` of ``X`` (and an optional 0/1 mask ``m`` of observed
 coordinates, all ones by default),
@@ -7,8 +7,9 @@ coordinates, all ones by default),
 
     \min_h \; \tfrac12 \|m \odot (x - D h)\|_2^2 + \lambda \|h\|_1 ,
 
-by the same proximal-gradient iteration as the textbook loops in
-:mod:`reprcourse.sparse_coding`, made fast in four ways:
+by the same proximal-gradient iteration as the lecture's loops
+:func:`~reprcourse.sparse_coding.ista` and :func:`~reprcourse.sparse_coding.fista`, made fast
+in four ways:
 
 * **one batch.** All samples iterate together, so each step is one or two matrix products;
   a sample leaves the batch as soon as its duality gap certifies it.
@@ -25,16 +26,10 @@ by the same proximal-gradient iteration as the textbook loops in
 * **float32, then a float64 certificate.** Float64 problems are solved in float32 first and
   finished (usually: only certified) in float64.
 
-* **an exact finish on the support** (``active_set=True``; ``fista(..., active_set=True)``
-  without ``callback``). At a few iterations (``polish_at``) every sample still iterating is
-  solved exactly on the support of its current iterate, ``h_S = G_SS⁻¹(c_S − λ s_S)``
-  (:mod:`reprcourse.active_set`); the samples that this certifies leave the batch, the
-  others go on with FISTA untouched.
-
 The result is exact: a sample stops only when its duality gap is below ``tol`` times its
-objective (Fercoq, Gramfort & Salmon 2015 for the dual point), computed in the working
-precision of the final phase (in float64 for a sample finished on its support from float64
-input).
+objective (Fercoq, Gramfort & Salmon 2015 for the dual point; the formula of
+:func:`reprcourse.sparse_coding.duality_gap`, here from the residual the iteration already
+has), computed in the working precision of the final phase.
 """
 
 from __future__ import annotations
@@ -43,7 +38,6 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .active_set import polish
 
 __all__ = ["solve_lasso"]
 
@@ -60,7 +54,6 @@ class _Problem:
     L: float                     # ‖D‖₂², the global Lipschitz constant (masks only lower it)
     G: torch.Tensor | None = None   # (k, k) DᵀD, Gram form only
     C: torch.Tensor | None = None   # (n, k) X D, Gram form only
-    flops: float = 0.0              # matrix-product flops spent (for benchmarks)
     cache: dict = field(default_factory=dict)   # row subsets of X, M, C (see ``take``)
 
     def take(self, T, rows):
@@ -72,17 +65,10 @@ class _Problem:
             hit = self.cache[id(T)] = (rows, T[rows])
         return hit[1]
 
-    def product_flops(self, m, inner):
-        """Count an (m, ·) × (·, ·) product; ``inner`` is the product of the other two sizes."""
-        self.flops += 2.0 * m * inner
-
     def image(self, Z, rows):
         """The linear image ``A(Z)``: residual ``m ⊙ (Z Dᵀ) − m ⊙ x`` or ``Z G − X D``."""
-        n_features, n_atoms = self.D.shape
         if self.gram:
-            self.product_flops(Z.shape[0], n_atoms * n_atoms)
             return Z @ self.G - self.take(self.C, rows)            # (m, k) = ∇
-        self.product_flops(Z.shape[0], n_atoms * n_features)
         R = Z @ self.D.T                                           # (m, d)
         if self.M is not None:
             R.mul_(self.take(self.M, rows))
@@ -92,7 +78,6 @@ class _Problem:
         """``∇ = Dᵀ(m ⊙ (D h − x))`` from the image ``A`` of ``h``, for every row."""
         if self.gram:
             return A
-        self.product_flops(A.shape[0], self.D.numel())
         return A @ self.D                                          # (m, k)
 
     def curvature(self, dZ, dA):
@@ -101,7 +86,6 @@ class _Problem:
 
     def residual(self, H, rows):
         """``r = m ⊙ (x − D h)`` formed explicitly, (m, d)."""
-        self.product_flops(H.shape[0], self.D.numel())
         R = H @ self.D.T
         if self.M is not None:
             R.mul_(self.take(self.M, rows))
@@ -144,7 +128,6 @@ def _duality_gap(prob, H, R, rows):
     X, lam = prob.take(prob.X, rows), prob.lam
     rr, rx = torch.linalg.vecdot(R, R), torch.linalg.vecdot(R, X)  # ‖r‖², rᵀx
     primal = 0.5 * rr + lam * H.abs().sum(1)
-    prob.product_flops(R.shape[0], prob.D.numel())
     corr = (R @ prob.D).abs().amax(1)                              # ‖Dᵀr‖∞
     s = torch.where(corr > lam, lam / corr.clamp(min=torch.finfo(corr.dtype).tiny), 1.0)
     return primal, primal - (s * rx - 0.5 * s * s * rr)
@@ -224,12 +207,8 @@ def _converged(prob, batch, Z_prev, tol, floor, hand_on, patience=10):
 
 
 def _run_phase(prob, H, *, momentum, restart, adaptive, n_iter, tol, step, callback, k0,
-               hand_on, check_every, polisher=None, polish_at=()):
-    """Iterate one precision phase on all rows of ``H`` (n, k); return the codes and ``k``.
-
-    At the iterations in ``polish_at``, ``polisher(rows, H_rows)`` may finish rows exactly
-    (see :mod:`reprcourse.active_set`); it returns which rows it certified, and they leave.
-    """
+               hand_on, check_every):
+    """Iterate one precision phase on all rows of ``H`` (n, k); return the codes and ``k``."""
     n = H.shape[0]
     out = H.clone()
     rows = torch.arange(n, device=H.device)
@@ -266,8 +245,6 @@ def _run_phase(prob, H, *, momentum, restart, adaptive, n_iter, tol, step, callb
             snapshot[batch.rows] = batch.H
             callback(k, snapshot)
         it = k - k0
-        if polisher is not None and it in polish_at and batch.rows.numel() > 0:
-            batch.keep(~polisher(batch.rows, batch.H))
         if it <= 2 or it % check_every == 0 or it == n_iter:
             done = _converged(prob, batch, H_prev, tol, floor, hand_on)
             if it == n_iter:
@@ -303,9 +280,8 @@ def _make_problem(X, D, M, lam, dtype, path):
 
 def solve_lasso(X, D, lam, *, H0=None, mask=None, momentum=True, restart=True,
                 adaptive=True, n_iter=10_000, tol=1e-4, step=None, mixed_precision=True,
-                callback=None, path="auto", check_every=10, stats=None, active_set=False,
-                polish_at=(40, 80)):
-    r"""Batched (F)ISTA on torch tensors; the engine of ``ista``/``fista`` and inpainting.
+                callback=None, path="auto", check_every=10):
+    r"""Batched (F)ISTA on torch tensors; the engine of ``sparse_encode`` and inpainting.
 
     Arguments are trusted (validated by the public callers); ``X``, ``D``, ``H0``, ``mask``
     are tensors on one device.
@@ -338,16 +314,6 @@ def solve_lasso(X, D, lam, *, H0=None, mask=None, momentum=True, restart=True,
         The form of the gradient.
     check_every : int
         Iterations between duality-gap checks (and at iterations 1, 2 and the last).
-    stats : dict, optional
-        If given, receives ``"flops"``: the flops of the matrix products (per phase dtype,
-        keys ``"flops_float32"``/``"flops_float64"``, and ``"flops_polish"``), and
-        ``"iterations"``.
-    active_set : bool
-        Finish rows exactly on their support (:func:`reprcourse.active_set.polish`) at the
-        iterations ``polish_at`` of the first phase; only without ``mask`` and ``callback``,
-        for ``lam > 0`` and FISTA.
-    polish_at : tuple of int
-        When to polish (iteration numbers).
 
     Returns
     -------
@@ -355,38 +321,16 @@ def solve_lasso(X, D, lam, *, H0=None, mask=None, momentum=True, restart=True,
     """
     dtype = torch.float64 if torch.float64 in (X.dtype, D.dtype) else torch.float32
     H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=X.device) if H0 is None
-         else H0.to(dtype, copy=True))                             # (n, k), filled in below
+         else H0.to(dtype, copy=True))                             # (n, k)
     phases = [torch.float32, dtype] if (mixed_precision and dtype == torch.float64) else [dtype]
-    pending = torch.ones(X.shape[0], dtype=torch.bool, device=X.device)  # rows not yet final
-    polisher = None
-    if active_set and mask is None and callback is None and lam > 0 and momentum:
-        X64, D64 = X.double(), D.double()
-        G64, C64 = D64.T @ D64, X64 @ D64                          # (k, k), (n, k)
-
-        def polisher(rows, H_rows):                                # rows of the first phase
-            Hp, ok = polish(X64[rows], D64, lam, H_rows, tol=tol, out_dtype=dtype, G=G64,
-                            C=C64[rows], stats=stats)
-            H[rows[ok]] = Hp[ok]
-            pending[rows[ok]] = False
-            return ok
     k = 0
-    for i, work in enumerate(phases):
-        idx = pending.nonzero()[:, 0]                              # (m,) rows still to solve
-        if idx.numel() == 0:
-            break
-        sub = (lambda T: T) if idx.numel() == X.shape[0] else (lambda T: T[idx])
-        prob = _make_problem(sub(X), D, None if mask is None else sub(mask), lam, work, path)
+    for i, work in enumerate(phases):                              # float32 first, then dtype
+        prob = _make_problem(X, D, mask, lam, work, path)
         if prob.L == 0.0:                                          # D = 0: h = 0 is optimal
             return torch.zeros_like(H)
-        Hw, k = _run_phase(prob, sub(H).to(work), momentum=momentum, restart=restart,
+        Hw, k = _run_phase(prob, H.to(work), momentum=momentum, restart=restart,
                            adaptive=adaptive, n_iter=n_iter, tol=tol, step=step,
                            callback=callback, k0=k, hand_on=i + 1 < len(phases),
-                           check_every=check_every,
-                           polisher=polisher if i == 0 else None, polish_at=polish_at)
-        open_ = pending[idx]                                       # not finished by polish
-        H[idx[open_]] = Hw[open_].to(dtype)
-        if stats is not None:
-            key = "flops_" + str(work).removeprefix("torch.")
-            stats[key] = stats.get(key, 0.0) + prob.flops
-            stats["iterations"] = k
+                           check_every=check_every)
+        H = Hw.to(dtype)
     return H

@@ -103,7 +103,7 @@ def _inverse_remove(Ginv, m, p):
 
 @numba.njit(cache=True, fastmath=FAST)
 def _path(G, c, lam, max_steps, h, act, Ginv, d, a, sign, work):
-    """Follow one sample's lasso path; fills ``h`` (k,), returns (status, steps, flops).
+    """Follow one sample's lasso path; fills ``h`` (k,), returns (status, steps).
 
     ``c`` (k,) holds ``Dᵀx`` on entry and is overwritten; ``act``, ``Ginv``, ``d`` (the
     active set, ``G_AA⁻¹``, the direction) and ``a``, ``sign``, ``work`` (k,) are work arrays.
@@ -118,18 +118,16 @@ def _path(G, c, lam, max_steps, h, act, Ginv, d, a, sign, work):
             j = q
     t = abs(c[j])                                # t = ‖Dᵀx‖∞: h = 0 down to here
     if t <= lam:                                 # (later steps stop at t = λ exactly)
-        return OK, 0, 0.0
+        return OK, 0
     m = 0                                        # |A|
     dropped = -1
-    flops = 0.0                                  # of the products below (for benchmarks)
     for step in range(max_steps):
         if j >= 0:                               # atom j joins A
             if m == act.shape[0] or not _inverse_append(Ginv, m, G, act, j, d):
-                return SINGULAR, step, flops
+                return SINGULAR, step
             act[m] = j
             sign[j] = 1.0 if c[j] > 0 else -1.0
             m += 1
-        flops += 6.0 * m * m + 2.0 * k * m + 8.0 * k
         for r in range(m):                       # d = G_AA⁻¹ s_A
             d[r] = 0.0
         for q in range(m):
@@ -189,15 +187,15 @@ def _path(G, c, lam, max_steps, h, act, Ginv, d, a, sign, work):
             m -= 1
             act[leave] = act[m]
         elif j < 0:                              # t = λ: arrived
-            return OK, step + 1, flops
-    return TOO_MANY_STEPS, max_steps, flops
+            return OK, step + 1
+    return TOO_MANY_STEPS, max_steps
 
 
 @numba.njit(cache=True, fastmath=FAST)
 def _certificate(G, c0, xx, lam, h, a):
     """Primal value and duality gap of the code ``h`` of a sample with ``Dᵀx = c0``, ``‖x‖²=xx``.
 
-    The dual point ``θ = s r`` of :func:`~reprcourse.active_set.duality_gap`, written with the
+    The dual point ``θ = s r`` of :func:`~reprcourse.sparse_coding.duality_gap`, written with the
     final correlations ``c = Dᵀr = c0 − G h`` (computed afresh from the support of ``h``):
     ``‖r‖² = ‖x‖² − 2 hᵀc0 + hᵀGh`` and ``P − D(θ) = ½(1 − s)²‖r‖² + λ‖h‖₁ − s hᵀc``.
     """
@@ -224,13 +222,13 @@ def _certificate(G, c0, xx, lam, h, a):
 def _paths(G, C, xx, lam, max_active, max_steps, n_chunks):
     """:func:`_path` and :func:`_certificate` for every row of ``C`` (n, k), ``xx`` (n,).
 
-    Returns the codes H (n, k) and, per row, status, steps, flops, primal value and gap.
+    Returns the codes H (n, k) and, per row, status, steps, primal value and gap.
     """
     n, k = C.shape
     H = np.zeros((n, k))
     status = np.zeros(n, dtype=np.int8)
     steps = np.zeros(n, dtype=np.int64)
-    flops, primal, gap = np.zeros(n), np.zeros(n), np.zeros(n)
+    primal, gap = np.zeros(n), np.zeros(n)
     for chunk in numba.prange(n_chunks):
         act = np.empty(max_active, dtype=np.int64)
         Ginv = np.empty((max_active, max_active))
@@ -238,16 +236,16 @@ def _paths(G, C, xx, lam, max_active, max_steps, n_chunks):
         a, sign, work, c = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
         for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
             c[:] = C[i]
-            status[i], steps[i], flops[i] = _path(G, c, lam, max_steps, H[i], act, Ginv, d, a,
-                                                  sign, work)
+            status[i], steps[i] = _path(G, c, lam, max_steps, H[i], act, Ginv, d, a, sign,
+                                        work)
             primal[i], gap[i] = _certificate(G, C[i], xx[i], lam, H[i], a)
-    return H, status, steps, flops, primal, gap
+    return H, status, steps, primal, gap
 
 
 def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
     r"""The lasso codes of every row of ``X`` by homotopy, certified (the engine of lasso_lars).
 
-    Arguments are trusted (validated by :func:`lasso_lars` and :func:`~reprcourse.fista`).
+    Arguments are trusted (validated by :func:`lasso_lars`).
 
     Parameters
     ----------
@@ -261,7 +259,7 @@ def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
     max_steps : int, optional
         Path steps allowed per row; ``4 min(n_features, n_atoms) + 100`` by default.
     stats : dict, optional
-        Receives ``"flops"`` (of the path kernel), per row ``"steps"``, ``"primal"`` and
+        Receives, per row, ``"steps"``, ``"primal"`` and
         ``"gap"`` (n_samples,) of the paths, and ``"finished_by_fista"``, the number of rows
         handed to the FISTA engine.
 
@@ -282,16 +280,15 @@ def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
     C = Xn @ Dn                                                    # (n, k) correlations Dᵀx
     xx = np.einsum("ij,ij->i", Xn, Xn)                             # (n,) ‖x‖²
     n_chunks = max(1, min(X.shape[0], 8 * numba.get_num_threads()))
-    H, status, steps, flops, primal, gap = _paths(G, C, xx, float(lam),
-                                                  min(n_features, n_atoms), int(max_steps),
-                                                  n_chunks)
+    H, status, steps, primal, gap = _paths(G, C, xx, float(lam), min(n_features, n_atoms),
+                                           int(max_steps), n_chunks)
     H = torch.from_numpy(H)
     redo = torch.from_numpy((status != OK) | (gap > tol * primal))
     if redo.any():
         rows = redo.nonzero()[:, 0]
         H[rows] = solve_lasso(X[rows], D, lam, H0=H[rows], tol=tol, mixed_precision=False)
     if stats is not None:
-        stats.update(flops=float(flops.sum()), steps=steps, primal=primal, gap=gap,
+        stats.update(steps=steps, primal=primal, gap=gap,
                      finished_by_fista=int(redo.sum()))
     return H
 
@@ -299,7 +296,7 @@ def solve_homotopy(X, D, lam, *, tol=1e-4, max_steps=None, stats=None):
 def lasso_lars(X, D, lam, *, tol=1e-4):
     r"""Lasso codes by LARS-lasso homotopy: the fastest exact solver here on a CPU.
 
-    Solves, for every row ``x`` of ``X``, the same problem as :func:`~reprcourse.fista`,
+    Solves, for every row ``x`` of ``X``, the same problem as :func:`~reprcourse.sparse_encode`,
 
     .. math::
 
@@ -307,8 +304,8 @@ def lasso_lars(X, D, lam, *, tol=1e-4):
 
     by following the solution path from ``h = 0`` at ``λ = ‖Dᵀx‖∞`` down to ``lam``, one
     event (an atom joins or leaves the support) per step (Efron et al. 2004; see
-    :mod:`reprcourse.homotopy`). The cost grows with the number of non-zeros, so it is fastest
-    for sparse codes; every row is certified by its duality gap as ``fista``'s are. Computed in
+    :mod:`reprcourse.solvers.homotopy`). The cost grows with the number of non-zeros, so it is fastest
+    for sparse codes; every row is certified by its duality gap. Computed in
     float64 on the CPU (tensors on another device are copied there and back).
 
     Parameters
