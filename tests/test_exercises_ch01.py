@@ -45,32 +45,32 @@ WRONG_CH00 = {
 
 
 def test_ch00_solution_passes(capsys):
-    assert ch00.check_nearest_digit_of_centres(sol["solution_nearest_digit_of_centres"])
-    assert capsys.readouterr().out.startswith("✓ nearest_digit_of_centres: all 4 cases")
+    assert ch00.check_centre_digits(sol["solution_centre_digits"])
+    assert capsys.readouterr().out.startswith("✓ centre_digits: all 4 cases")
 
 
 @pytest.mark.parametrize("what", list(WRONG_CH00))
 def test_ch00_wrong_answers_fail(what, capsys):
-    assert not ch00.check_nearest_digit_of_centres(WRONG_CH00[what])
-    assert capsys.readouterr().out.startswith("✗ nearest_digit_of_centres: case '")
+    assert not ch00.check_centre_digits(WRONG_CH00[what])
+    assert capsys.readouterr().out.startswith("✗ centre_digits: case '")
 
 
 def test_ch00_stub_and_bad_answers(capsys):
     def stub(*a):
         raise NotImplementedError
 
-    assert not ch00.check_nearest_digit_of_centres(stub)
-    assert capsys.readouterr().out.startswith("○ nearest_digit_of_centres: not attempted")
+    assert not ch00.check_centre_digits(stub)
+    assert capsys.readouterr().out.startswith("○ centre_digits: not attempted")
     for bad in (lambda *a: 1 / 0, lambda *a: None, lambda *a: (np.zeros(3),), 3.0):
-        assert not ch00.check_nearest_digit_of_centres(bad)
+        assert not ch00.check_centre_digits(bad)
         out = capsys.readouterr().out
-        assert out.startswith("✗ nearest_digit_of_centres: ") and out.count("\n") == 1
+        assert out.startswith("✗ centre_digits: ") and out.count("\n") == 1
 
 
 def test_ch00_check_is_reproducible(capsys):
     wrong = WRONG_CH00["farthest mean"]
-    ch00.check_nearest_digit_of_centres(wrong)
-    ch00.check_nearest_digit_of_centres(wrong)
+    ch00.check_centre_digits(wrong)
+    ch00.check_centre_digits(wrong)
     first, second = capsys.readouterr().out.splitlines()
     assert first == second
 

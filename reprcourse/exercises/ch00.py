@@ -11,12 +11,12 @@ import numpy as np
 
 from ._harness import Case, CheckResult, run_check, rng_for
 
-__all__ = ["check_nearest_digit_of_centres"]
+__all__ = ["check_centre_digits"]
 
 N_DIGITS = 10
 
 
-def _nearest_digit_of_centres(X, y, centers):
+def _centre_digits(X, y, centers):
     """(class means (10, d), index of the class mean nearest to each centre (k,))."""
     means = np.stack([X[y == c].mean(axis=0) for c in range(N_DIGITS)])      # (10, d)
     d2 = ((centers[:, None, :] - means[None, :, :]) ** 2).sum(-1)           # (k, 10)
@@ -34,26 +34,26 @@ def _instance(rng, n, d, k):
     return X, y, centers
 
 
-def check_nearest_digit_of_centres(nearest_digit_of_centres, *, seed=None) -> CheckResult:
-    """``nearest_digit_of_centres(X, y, centers)`` -> (``class_means`` (10, d), the digit
+def check_centre_digits(centre_digits, *, seed=None) -> CheckResult:
+    """``centre_digits(X, y, centers)`` -> (``class_means`` (10, d), the digit
     whose mean is nearest to each centre (k,) ints).
 
     Cases: ten k-means-sized problems with 10 and with a different number of centres (so a
     function that looks the other way, the nearest centre of each digit, cannot pass by
     shape), and one centre placed exactly on a class mean.
     """
-    rng = rng_for("nearest_digit_of_centres", seed)
+    rng = rng_for("centre_digits", seed)
 
     def cases():
         out = []
         for n, d, k in [(60, 6, 10), (80, 9, 4), (50, 5, 13)]:
             X, y, C = _instance(rng, n, d, k)
             out.append(Case(f"{n} images of {d} pixels, {k} centres", (X, y, C),
-                            _nearest_digit_of_centres(X, y, C)))
+                            _centre_digits(X, y, C)))
         X, y, _ = _instance(rng, 30, 4, 1)
-        means = _nearest_digit_of_centres(X, y, X[:1])[0]
+        means = _centre_digits(X, y, X[:1])[0]
         out.append(Case("one centre equal to the mean of the 7s", (X, y, means[7:8]),
                         (means, np.array([7]))))
         return out
 
-    return run_check("nearest_digit_of_centres", nearest_digit_of_centres, cases)
+    return run_check("centre_digits", centre_digits, cases)
