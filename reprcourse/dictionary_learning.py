@@ -9,8 +9,8 @@ and sparse codes ``H`` (n_samples, n_atoms) that minimise the sparse-coding obje
     \qquad \|d_j\|_2 = 1 .
 
 As in EM, alternate two easy problems: with ``D`` fixed, the codes are lasso solutions
-(:func:`~reprcourse.sparse_coding.sparse_encode` with ``algorithm="fista"``, warm-started
-from each sample's previous code);
+(FISTA in the engine of :func:`~reprcourse.sparse_coding.sparse_encode` with
+``algorithm="fista"``, warm-started from each sample's previous code);
 with ``H`` fixed, ``F`` is a quadratic in ``D`` that depends on the data only through the
 *sufficient statistics* ``A = Σ h hᵀ`` (k, k) and ``B = Σ x hᵀ`` (d, k). The dictionary step
 is the lecture's gradient step followed by renormalisation, or a block-coordinate sweep over
@@ -40,6 +40,7 @@ from tqdm.auto import tqdm
 from ._torch import as_tensor, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_generator,
                           check_int, check_matching_features, check_nonnegative, is_torch)
+from .solvers.engine import solve_lasso
 from .sparse_coding import ALGORITHMS, sparse_encode
 
 __all__ = ["learn_dictionary", "DictionaryLearner", "to_sklearn", "from_sklearn"]
@@ -52,8 +53,9 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=3, batch_size=512, seed=None, D0
 
     Minimises ``F(D, H) = mean_i ½‖x_i − D h_i‖² + λ‖h_i‖₁`` over unit-norm atoms ``D`` and
     codes ``H``. Each pass over the data (an *epoch*) visits shuffled mini-batches; for each
-    batch it (1) recomputes the batch's codes with FISTA
-    (:func:`~reprcourse.sparse_coding.sparse_encode`, ``algorithm="fista"``), warm-started from their previous value, keeping a new code only if it lowers that
+    batch it (1) recomputes the batch's codes with FISTA (the engine of
+    :func:`~reprcourse.sparse_coding.sparse_encode` with ``algorithm="fista"``),
+    warm-started from their previous value, keeping a new code only if it lowers that
     sample's objective; (2) updates the statistics ``A``, ``B`` (online with forgetting
     ``rho``, or exact; see the module docstring); (3) takes one dictionary step:
 
@@ -63,7 +65,11 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=3, batch_size=512, seed=None, D0
       ``d_j ← d_j / ‖d_j‖``.
 
     Atoms that no recent code uses are replaced by random samples of the batch (Mairal et al.
-    2010, §3.4). The work is done in float32 on the data's device.
+    2010, §3.4). The work is done on the data's device in the data's precision: float64
+    data are learned in float64 throughout (no float32 phase, so a result does not depend on
+    the machine's float32 rounding, which the non-convex loop would amplify), float32 data
+    in float32 (faster; pass float32 when speed matters more than reproducibility across
+    CPUs).
 
     Parameters
     ----------
@@ -127,7 +133,9 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=3, batch_size=512, seed=None, D0
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     rng = check_generator(seed)
-    Xt = as_tensor(X, dtype=torch.float32)                         # (n, d) working copy
+    Xt = as_tensor(X)                                 # (n, d) working copy, X's precision
+    if Xt.dtype not in (torch.float32, torch.float64):
+        Xt = Xt.to(torch.float32)                                  # half precision in
     D = _initial_atoms(Xt, n_atoms, D0, rng)
     def report(epoch, D, objective):                  # hand the user a copy of X's kind
         callback(epoch, like(D.clone(), X), objective)
@@ -144,7 +152,7 @@ def learn_dictionary(X, n_atoms, lam, *, n_iter=3, batch_size=512, seed=None, D0
 
 def _alternate(X, D, lam, n_iter, batch_size, rng, update, rho, code_iter, tol, progress,
                callback):
-    """The loop of :func:`learn_dictionary` on validated float32 tensors."""
+    """The loop of :func:`learn_dictionary` on validated float32 or float64 tensors."""
     (n, d), k = X.shape, D.shape[1]
     H = X.new_zeros(n, k)                                          # (n, k) stored codes
     A, B = X.new_zeros(k, k), X.new_zeros(d, k)                    # statistics
@@ -177,8 +185,15 @@ def _alternate(X, D, lam, n_iter, batch_size, rng, update, rho, code_iter, tol, 
 
 
 def _improve(X, D, H, lam, code_iter, tol):
-    """Warm-started FISTA codes, kept per sample only where they lower the objective."""
-    Hn = sparse_encode(X, D, lam, algorithm="fista", H0=H, tol=tol, n_iter=code_iter)
+    """Warm-started FISTA codes, kept per sample only where they lower the objective.
+
+    The engine of ``sparse_encode(X, D, lam, algorithm="fista", H0=H)`` (per-sample steps,
+    restart), called directly on the validated tensors and in their precision only: for
+    float64 it skips ``sparse_encode``'s float32 first phase, whose rounding would make the
+    learned dictionary depend on the CPU's float32 arithmetic.
+    """
+    Hn = solve_lasso(X, D, lam, H0=H, n_iter=code_iter, tol=tol, momentum=True,
+                     restart=True, mixed_precision=False)
     better = _per_sample(X, D, Hn, lam) < _per_sample(X, D, H, lam)
     return torch.where(better[:, None], Hn, H)
 

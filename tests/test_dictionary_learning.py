@@ -129,9 +129,25 @@ def test_dtype_and_backend(small):
     np.testing.assert_allclose(Dt.numpy(), D64, atol=1e-6)
 
 
+def test_float64_data_are_learned_in_float64(small):
+    """Rounding at 1e-13 stays at the level of float64 (issue 22): no float32 phase inside.
+
+    A float32 working copy (or float32 code phase) would move the atoms by ~1e-4 here."""
+    noise = np.random.default_rng(5).standard_normal(small.shape)
+    runs = [learn_dictionary(small * (1 + eps * noise), 12, 0.1, n_iter=3, batch_size=100,
+                             seed=0) for eps in (0.0, 1e-13)]
+    np.testing.assert_allclose(runs[0][0], runs[1][0], atol=1e-9)
+    np.testing.assert_allclose(runs[0][1], runs[1][1], atol=1e-9)
+    D32, _ = learn_dictionary(small.astype(np.float32), 12, 0.1, n_iter=3, batch_size=100,
+                              seed=0)
+    assert np.abs(D32 - runs[0][0]).max() > 1e-7                  # float32 is float32
+
+
 def test_torch_threads_restored(small):
     before = torch.get_num_threads()
     learn_dictionary(small, 4, 0.1, n_iter=1, n_threads=2, seed=0)
+    assert torch.get_num_threads() == before
+    learn_dictionary(small, 4, 0.1, n_iter=1, seed=0)           # None: left alone
     assert torch.get_num_threads() == before
     with pytest.raises(ValueError):
         learn_dictionary(small, 4, -1.0, n_threads=2)

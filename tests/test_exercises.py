@@ -72,6 +72,9 @@ WRONG = {
     "inpainting_errors": lambda t, D, fr: {f: v[::-1] for f, v in
                                            sol.solution_inpainting_errors(t, D, fr).items()},
     "transform_codes": lambda C, X, lam: sol.fista(X, C.T, lam, n_iter=3, tol=0.0),
+    "alternating_step": lambda X, D, lam: (D, sol.sparse_encode(X, D, lam, tol=1e-10)),  # no atoms
+    "sign_recovery_rate": lambda X, Dg, Hs, lam: float(np.mean(np.all(
+        (np.abs(X @ Dg) > lam) == (Hs != 0), axis=1))),                    # sign-blind
     "tied_forward": lambda x, W, b, c: (torch.sigmoid(x @ W + b),
                                         torch.sigmoid(torch.sigmoid(x @ W + b) @ W.T)),  # no c
     "tied_loss": _bce_mean_over_pixels,
@@ -100,6 +103,8 @@ WRONG = {
         np.exp(lv) + mu ** 2 - lv).sum(-1),
     "elbo_terms": lambda model, x, seed=0: tuple(v[::-1].copy() for v in
                                                  sol.solution_elbo_terms(model, x, seed)),
+    "elbo_ppca": lambda X, W, b, sigma, m, S: sol.solution_elbo_ppca(   # no tr(WᵀWS)/σ²
+        X, W, b, sigma, m, S) + 0.5 * np.trace(W.T @ W @ S) / sigma ** 2,
 }
 
 CHECKS = {name[len("check_"):]: getattr(m, name) for m in MODULES for name in m.__all__}

@@ -12,11 +12,14 @@ import numpy as np
 
 from ..inpainting import inpaint, random_mask, smooth_fill
 from ..sparse_coding import sparse_encode, sparse_objective
+from ..instances import orthogonal_dictionary, sparse_codes
 from ._harness import Case, CheckResult, rng_for, run_check
 
 __all__ = ["check_sufficient_statistics", "check_update_atom", "check_normalize_atoms",
            "check_masked_objective", "check_gradient_step", "check_inpainting_errors",
-           "check_transform_codes"]
+           "check_transform_codes", "check_alternating_step", "check_sign_recovery_rate"]
+# perturbed_dictionary (the bridge exercise's instances) is public too, but __all__ lists
+# only the checks: the test suite reads every name in it as a check.
 
 
 def _problem(rng, n, d, k, density=0.3):
@@ -186,7 +189,9 @@ def _objective_of_codes(student_fn, components, X, lam):
 def check_transform_codes(transform_codes, *, seed=None) -> CheckResult:
     """``transform_codes(components, X, lam)`` -> lasso codes (n, k) for a dictionary given in
     scikit-learn's layout (atoms as *rows*, shape (k, d)); scored by the objective they reach,
-    which must be within 1e-6 of the optimum."""
+    which must be within 1e-6 + 1e-6·F* of the optimum F* (absolute plus relative; F* is
+    about 1 here). A solver stopped at a relative duality gap of 1e-4 can miss that: ask for
+    ``tol=1e-8``."""
     rng = rng_for("transform_codes", seed)
 
     def cases():
@@ -197,3 +202,104 @@ def check_transform_codes(transform_codes, *, seed=None) -> CheckResult:
                        best, call=_objective_of_codes, atol=1e-6, rtol=1e-6)
 
     return run_check("transform_codes", transform_codes, cases)
+
+
+def _one_bcd_sweep(D, A, B):
+    """Every atom in turn, ``d_j ← c_j / ‖c_j‖`` (each sees the atoms already updated)."""
+    D = D.copy()
+    for j in range(D.shape[1]):
+        D[:, j] = _update_atom(D, A, B, j)
+    return D
+
+
+def _alternating_step(X, D, lam):
+    """One alternating iteration: the lasso codes for ``D``, then one exact atom sweep."""
+    H = sparse_encode(X, D, lam, tol=1e-10)                             # (n, k) codes step
+    return _one_bcd_sweep(D, H.T @ H, X.T @ H), H                       # atoms step
+
+
+def _judge_alternating_step(student_fn, X, D, lam):
+    """What the check asks of ``(D_new, H) = alternating_step(X, D, lam)``, as named bools."""
+    D_new, H = student_fn(X, D, lam)
+    D_new, H = (np.asarray(a, dtype=np.float64) for a in (D_new, H))
+    if D_new.shape != D.shape or H.shape != (X.shape[0], D.shape[1]):
+        return {"shapes": f"D_new {D_new.shape}, H {H.shape}"}
+    best = sparse_objective(X, D, sparse_encode(X, D, lam, tol=1e-10), lam)
+    before, after = sparse_objective(X, D, H, lam), sparse_objective(X, D_new, H, lam)
+    return {
+        "H are the lasso codes for the old D (F within 1e-6 of its minimum)":
+            bool(before <= best + 1e-6 * max(1.0, best)),
+        "the atoms of D_new have unit norm (within 1e-8)":
+            bool(np.all(np.abs(np.linalg.norm(D_new, axis=0) - 1) <= 1e-8)),
+        "F(D_new, H) < F(D, H): the atom step lowered F":
+            bool(after < before - 1e-6 * before),
+    }
+
+
+def check_alternating_step(alternating_step, *, seed=None) -> CheckResult:
+    """``alternating_step(X, D, lam)`` -> ``(D_new, H)``: the lasso codes ``H`` for ``D``
+    (F within 1e-6 of its minimum over ``H``), then an atom step whose unit-norm atoms
+    (within 1e-8) lower ``F(·, H)`` (by more than 1e-6 relative). Any exact sweep or
+    ``1/L`` projected-gradient step passes; the check tests F, not one formula."""
+    rng = rng_for("alternating_step", seed)
+    expected = dict.fromkeys(["H are the lasso codes for the old D (F within 1e-6 of its "
+                              "minimum)", "the atoms of D_new have unit norm (within 1e-8)",
+                              "F(D_new, H) < F(D, H): the atom step lowered F"], True)
+
+    def cases():
+        for n, d, k, lam in [(60, 8, 12, 0.2), (30, 6, 4, 0.5), (40, 10, 20, 0.05)]:
+            X, D, _ = _problem(rng, n, d, k)
+            yield Case(f"n = {n}, {k} atoms of {d} features, λ = {lam}", (X, D, lam),
+                       expected, call=_judge_alternating_step)
+
+    return run_check("alternating_step", alternating_step, cases)
+
+
+def _sign_recovery_rate(X, D_guess, H_star, lam):
+    """Share of rows whose one-step code ``soft(X D', λ)`` has the signs of ``h*``."""
+    H = np.sign(X @ D_guess) * np.maximum(np.abs(X @ D_guess) - lam, 0.0)
+    return float(np.mean(np.all(np.sign(H) == np.sign(H_star), axis=1)))
+
+
+def perturbed_dictionary(D, cosine, *, seed=None):
+    """Unit-norm atoms at exactly the given cosine to those of ``D`` (random directions).
+
+    ``d'_j = cosine · d_j + sqrt(1 − cosine²) · u_j`` with ``u_j`` a random unit vector
+    orthogonal to ``d_j``. Used by the bridge exercise from chapter 3 to chapter 4.
+
+    Raises
+    ------
+    ValueError
+        If ``cosine`` is outside [0, 1].
+    """
+    if not 0.0 <= float(cosine) <= 1.0:
+        raise ValueError(f"cosine must be in [0, 1], got {cosine!r}")
+    rng = np.random.default_rng(seed)
+    U = rng.standard_normal(D.shape)
+    U -= D * np.sum(U * D, axis=0)                                      # ⟂ to every d_j
+    U /= np.linalg.norm(U, axis=0)
+    return cosine * D + np.sqrt(1.0 - cosine ** 2) * U
+
+
+def check_sign_recovery_rate(sign_recovery_rate, *, seed=None) -> CheckResult:
+    """``sign_recovery_rate(X, D_guess, H_star, lam)`` -> the share of samples (rows) whose
+    one-step code ``soft_threshold(X @ D_guess, lam)`` has exactly the signs of ``H_star``
+    (zeros included), a float in [0, 1]."""
+    rng = rng_for("sign_recovery_rate", seed)
+
+    def cases():
+        d, s = 32, 3
+        D = orthogonal_dictionary(d, seed=rng)
+        H_star = sparse_codes(200, d, s, tau=1.0, M=2.0, seed=rng)
+        X = H_star @ D.T
+        for cosine in (1.0, 0.95, 0.7):
+            D_guess = perturbed_dictionary(D, cosine, seed=rng)
+            yield Case(f"orthogonal D*, 32 atoms, 3 non-zeros, atoms at cosine {cosine}, "
+                       "λ = 0.5", (X, D_guess, H_star, 0.5),
+                       _sign_recovery_rate(X, D_guess, H_star, 0.5), atol=1e-12)
+        D_flip = D * np.where(np.arange(d) % 2, -1.0, 1.0)                # learned up to sign
+        yield Case("the right atoms, every other one with its sign flipped, λ = 0.5",
+                   (X, D_flip, H_star, 0.5), _sign_recovery_rate(X, D_flip, H_star, 0.5),
+                   atol=1e-12)
+
+    return run_check("sign_recovery_rate", sign_recovery_rate, cases)

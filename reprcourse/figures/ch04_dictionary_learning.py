@@ -11,7 +11,8 @@ from .core import COLORS, MAX_WIDTH, FigureView, new_figure, wrap
 from .images import atom_grid, signed_colorbar, tile_images
 
 __all__ = ["atoms_vs_pca_figure", "DictionaryLambdaView", "inpainting_figure",
-           "word_senses_figure", "MAX_TILES"]
+           "word_senses_figure", "MAX_TILES", "few_atoms_figure", "atom_frequencies",
+           "atom_frequency_figure"]
 
 #: Most tiles in one grid: 5 × 5 keeps an 8×8 atom at ≈ 60 px in the column.
 MAX_TILES = 25
@@ -211,6 +212,151 @@ def word_senses_figure(senses, *, n_words=4, title=None):
         ax.set_title(f"“{word}”", loc="left", fontweight="bold")
     axes[-1].set_xlim(0, 1.08 * h_max)
     axes[-1].set_xlabel("coefficient h of the atom in the word's sparse code")
-    fig.suptitle(wrap(title or "Each sense of a word is an atom of the dictionary "
-                      "(labelled with its nearest words)", MAX_WIDTH, 12))
+    fig.suptitle(wrap(title or "The largest atoms of each word's sparse code, labelled "
+                      "with their nearest words", MAX_WIDTH, 12))
+    return fig
+
+
+def few_atoms_figure(patch, atoms, weights, *, title=None):
+    """A patch, its approximation by a few atoms, and the weighted atoms themselves.
+
+    Parameters
+    ----------
+    patch : array of shape (s * s,)
+    atoms : array of shape (s * s, m)
+        The atoms used (columns).
+    weights : array of shape (m,)
+        Their weights; the approximation is ``atoms @ weights``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree or the pixels do not form a square patch.
+    """
+    patch = np.ravel(to_numpy(check_array(patch, "patch", ndim=(1, 2))))
+    atoms = to_numpy(check_array(atoms, "atoms", shape_hint="(n_pixels, n_used)"))
+    weights = np.ravel(np.asarray(weights, dtype=np.float64))
+    side = int(round(np.sqrt(patch.size)))
+    if side * side != patch.size or atoms.shape != (patch.size, weights.size):
+        raise ValueError(f"patch has {patch.size} pixels, atoms shape {atoms.shape} and "
+                         f"weights {weights.size} entries; expected a square patch, atoms "
+                         f"(n_pixels, m) and m weights")
+    panels = [("a new patch", patch), (f"sum of {weights.size}", atoms @ weights)]
+    panels += [(f"{c:+.2f} ×", atoms[:, j]) for j, c in enumerate(weights)]
+    fig = new_figure(MAX_WIDTH, 2.0)
+    axes = fig.subplots(1, len(panels))
+    for ax, (label, img) in zip(axes, panels):
+        v = np.abs(img).max() or 1.0                               # red +, blue −, white 0
+        ax.imshow(img.reshape(side, side), cmap="RdBu_r", vmin=-v, vmax=v)
+        ax.set_title(label, fontsize=10)
+        ax.set_axis_off()
+    fig.suptitle(wrap(title or f"A new patch is close to a weighted sum of {weights.size} "
+                      "learned atoms", MAX_WIDTH, 11))
+    return fig
+
+
+def atom_frequencies(D, *, pad=32):
+    """Orientation, spatial frequency and spatial concentration of square atoms.
+
+    Each atom (a column, an ``s``×``s`` patch) is zero-padded to ``pad``×``pad`` and its
+    2-D Fourier power spectrum is taken; the peak (DC excluded) gives the dominant wave
+    vector ``(f_x, f_y)`` in cycles per pixel. Its **orientation** is the direction of the
+    stripes' normal, ``atan2(f_y, f_x)`` folded into [0°, 180°) (0°: vertical stripes,
+    90°: horizontal stripes), its **frequency** ``‖f‖``. The **concentration** is the share
+    of the atom's energy ``Σ d_i²`` inside its best ``s/2``×``s/2`` window (a quarter of the
+    patch): about 0.25–0.4 for a wave spread over the whole patch, near 1 for a local edge.
+
+    Parameters
+    ----------
+    D : array of shape (s * s, n_atoms)
+    pad : int >= s
+        FFT size (finer frequency grid).
+
+    Returns
+    -------
+    orientation : ndarray (n_atoms,), degrees in [0, 180)
+    frequency : ndarray (n_atoms,), cycles per pixel in (0, 0.71]
+    concentration : ndarray (n_atoms,), in (0, 1]
+
+    Raises
+    ------
+    ValueError
+        If the rows of ``D`` are not the pixels of a square patch, or ``pad`` < ``s``.
+    """
+    D = to_numpy(check_array(D, "D", shape_hint="(n_pixels, n_atoms)"), np.float64)
+    side = int(round(np.sqrt(D.shape[0])))
+    if side * side != D.shape[0]:
+        raise ValueError(f"D has {D.shape[0]} rows: not the pixels of a square patch")
+    pad = check_int(pad, "pad", low=side)
+    imgs = D.T.reshape(-1, side, side)                                  # (k, s, s)
+    power = np.abs(np.fft.fft2(imgs, s=(pad, pad))) ** 2                # (k, pad, pad)
+    power[:, 0, 0] = 0.0                                                # no DC
+    f = np.fft.fftfreq(pad)                                             # cycles / pixel
+    peak = power.reshape(len(imgs), -1).argmax(1)
+    fy, fx = f[peak // pad], f[peak % pad]
+    orientation = np.degrees(np.arctan2(fy, fx)) % 180.0
+    frequency = np.hypot(fx, fy)
+    w = max(1, side // 2)
+    energy = imgs ** 2                                                  # (k, s, s)
+    windows = np.lib.stride_tricks.sliding_window_view(energy, (w, w), axis=(1, 2))
+    best = windows.sum((-1, -2)).reshape(len(imgs), -1).max(1)          # (k,)
+    concentration = best / np.maximum(energy.reshape(len(imgs), -1).sum(1), 1e-300)
+    return orientation, frequency, concentration
+
+
+def atom_frequency_figure(D, components, *, title=None):
+    """Learned atoms against PCA components: where they sit and which wave they carry.
+
+    Left: the dominant frequency of every atom (filled circles) and component (crosses) as
+    a point at angle = orientation, radius = spatial frequency (a polar plot). Right: the
+    share of each one's energy inside its best quarter-patch window
+    (:func:`atom_frequencies`), as two histograms (solid and hatched).
+
+    Parameters
+    ----------
+    D : array of shape (s * s, n_atoms)
+    components : array of shape (n_components, s * s)
+        Principal directions as rows.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    D = to_numpy(check_array(D, "D", shape_hint="(n_pixels, n_atoms)"))
+    components = to_numpy(check_array(components, "components",
+                                      shape_hint="(n_components, n_pixels)"))
+    ori_d, freq_d, ext_d = atom_frequencies(D)
+    ori_p, freq_p, ext_p = atom_frequencies(components.T)
+    fig = new_figure(MAX_WIDTH, 3.6)
+    grid = fig.add_gridspec(1, 2, width_ratios=(1, 1.1))
+    ax_p = fig.add_subplot(grid[0], projection="polar")
+    ax_h = fig.add_subplot(grid[1])
+    ax_p.scatter(np.radians(ori_d), freq_d, s=18, marker="o", color=COLORS["estimate"],
+                 alpha=0.75, label="learned atoms")
+    ax_p.scatter(np.radians(ori_p), freq_p, s=30, marker="x", color=COLORS["pca"],
+                 label="PCA components")
+    ax_p.set_thetamin(0)
+    ax_p.set_thetamax(180)
+    ax_p.set_rlim(0, 0.72)
+    ax_p.set_rticks([0.2, 0.4, 0.6])
+    ax_p.set_title("orientation (angle) and spatial\nfrequency (radius, cycles/pixel)",
+                   fontsize=10)
+    ax_p.legend(loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2, fontsize=9,
+                frameon=False)
+    bins = np.linspace(0.2, 1, 17)
+    ax_h.hist(ext_d, bins=bins, color=COLORS["estimate"], alpha=0.8, label="learned atoms")
+    ax_h.hist(ext_p, bins=bins, facecolor="none", edgecolor=COLORS["pca"], hatch="///",
+              linewidth=1.2, label="PCA components")
+    ax_h.set(xlabel="share of the energy in the best window\nof a quarter of the patch",
+             ylabel="atoms / components", xlim=(0.2, 1))
+    ax_h.legend(fontsize=9, frameon=False)
+    fig.suptitle(wrap(title or "Learned atoms are local, of every orientation, in one "
+                      "band of frequencies; PCA's spread over the patch and every frequency",
+                      MAX_WIDTH, 12))
     return fig
