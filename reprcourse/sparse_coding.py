@@ -31,7 +31,7 @@ from ._torch import as_tensor, common_dtype, give_back, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_int,
                           check_matching_features, check_nonnegative, check_problem,
                           check_scalar, is_torch)
-from .solvers import lasso_lars, solve_lasso
+from .solvers import lasso_lars, soft_threshold_, solve_lasso, squared_spectral_norm
 
 __all__ = ["soft_threshold", "sparse_objective", "duality_gap", "lipschitz_constant",
            "mutual_coherence", "one_step_encode", "lasso_path", "ista", "fista",
@@ -68,8 +68,7 @@ def soft_threshold(x, tau):
     """
     x = check_array(x, "x", ndim=tuple(range(0, 33)), shape_hint="(any shape)")
     tau = check_nonnegative(tau, "tau")
-    t = as_tensor(x)
-    return like(t - t.clamp(-tau, tau), x)
+    return like(soft_threshold_(as_tensor(x).clone(), tau), x)
 
 
 def sparse_objective(X, D, H, lam) -> float:
@@ -119,7 +118,7 @@ def lipschitz_constant(D) -> float:
     float
     """
     D = check_array(D, "D", shape_hint="(n_features, n_atoms)")
-    return float(torch.linalg.matrix_norm(as_tensor(D).double(), ord=2) ** 2)
+    return squared_spectral_norm(as_tensor(D))
 
 
 def mutual_coherence(D) -> float:
@@ -175,11 +174,7 @@ def one_step_encode(X, D, lam):
     lam = check_nonnegative(lam, "lam")
     dtype = common_dtype(X, D)
     Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
-    return give_back(_soft(Xt @ Dt, lam), X)
-
-
-def _soft(t, tau):
-    return t - t.clamp(-tau, tau)
+    return give_back(soft_threshold_(Xt @ Dt, lam), X)
 
 
 def lasso_path(X, D, lams, *, n_keep=0):
@@ -344,7 +339,7 @@ def ista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, step=None, callback=None)
     XD = X @ D                                                     # (n, k) correlations
     for k in range(1, n_iter + 1):
         gradient = H @ G - XD                                      # (n, k)
-        H = _soft(H - alpha * gradient, alpha * lam)               # (n, k) the lecture's update
+        H = soft_threshold_(H - alpha * gradient, alpha * lam)     # (n, k) the lecture's update
         if callback is not None:
             callback(k, give_back(H.clone(), given))
         if _certified(X, D, H, lam, tol, k):
@@ -407,7 +402,7 @@ def fista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, restart=False, callback=
     Y, t = H, 1.0                                                  # (n, k) extrapolated point
     F = _objective_rows(X, D, H, lam) if restart else None         # (n,) for the restart test
     for k in range(1, n_iter + 1):
-        H_new = _soft(Y - alpha * (Y @ G - XD), alpha * lam)       # (n, k) ISTA step from Y
+        H_new = soft_threshold_(Y - alpha * (Y @ G - XD), alpha * lam)  # (n, k) step from Y
         t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
         Y = H_new + ((t - 1.0) / t_new) * (H_new - H)              # (n, k) momentum
         if restart:
@@ -449,7 +444,7 @@ def _check_loop_args(X, D, H0, lam, n_iter, tol, step, callback):
     H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
          else as_tensor(H0, dtype=dtype).clone())
     if step is None:
-        L = float(torch.linalg.matrix_norm(Dt.double(), ord=2) ** 2)   # ‖D‖₂²
+        L = squared_spectral_norm(Dt)                              # ‖D‖₂²
         step = 1.0 / L if L > 0 else 1.0
     else:
         step = check_scalar(step, "step", low=0.0, low_open=True)

@@ -83,14 +83,15 @@ def shifted(text: str, factor: float, *, last_digit_flip: bool) -> str:
     ``last_digit_flip`` each float also moves by one unit of its last digit."""
     def replace(match):
         number = match.group()
+        percent = "%" if number.endswith("%") else ""
         x = value(number) * factor + (last_digit(number) if last_digit_flip else 0.0)
-        mantissa, e, exponent = number.lower().partition("e")
+        mantissa, e, exponent = number.removesuffix("%").lower().partition("e")
         if "." not in mantissa and not e:
-            return str(round(x))
+            return str(round(x)) + percent
         decimals = len(mantissa.partition(".")[2])
         if e:
-            return f"{x:.{decimals}e}"
-        return f"{x:.{decimals}f}"
+            return f"{x:.{decimals}e}" + percent
+        return f"{x:.{decimals}f}" + percent
     return NUMBER.sub(replace, text)
 
 

@@ -30,18 +30,13 @@ interactive_figure(draw, {"a": [1.0, 2.0, 3.0]})
 
 
 def run(env_overrides):
+    """Execute the cell in a fresh kernel whose environment is this process's, without the
+    widget variables, plus ``env_overrides`` (given to the kernel; os.environ is untouched)."""
     nb = new_notebook(cells=[new_code_cell(WIDGET_CELL)])
     env = {k: v for k, v in os.environ.items()
            if k not in ("REPRCOURSE_WIDGETS", "JPY_SESSION_NAME")}
     env.update(env_overrides)
-    saved = os.environ.copy()
-    os.environ.clear()
-    os.environ.update(env)           # the kernel inherits this process's environment
-    try:
-        NotebookClient(nb, timeout=120, kernel_name="python3").execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute(env=env)
     return nb.cells[0].outputs
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import torch
 
 
-__all__ = ["solve_lasso"]
+__all__ = ["solve_lasso", "soft_threshold_", "squared_spectral_norm"]
 
 
 @dataclass
@@ -114,9 +114,18 @@ class _Batch:
         self.Y, self.A_Y = (self.H, self.A_H) if same else (self.Y[mask], self.A_Y[mask])
 
 
-def _soft_(Z, tau):
-    """Soft thresholding in place, with a per-row threshold ``tau`` (m, 1)."""
+def soft_threshold_(Z, tau):
+    """Soft thresholding in place, ``Z ← sign(Z) max(|Z| − τ, 0)``, the one implementation.
+
+    ``tau`` is a float or a tensor that broadcasts to ``Z`` (a per-row threshold (m, 1)).
+    """
     return Z.sub_(torch.clamp(Z, -tau, tau))
+
+
+def squared_spectral_norm(D):
+    """``L = ‖D‖₂² = λ_max(DᵀD)`` of a tensor, in float64, the one implementation: the
+    Lipschitz constant of the gradient of ``½‖x − D h‖²``."""
+    return float(torch.linalg.matrix_norm(D.double(), ord=2) ** 2)
 
 
 def _duality_gap(prob, H, R, rows):
@@ -136,7 +145,7 @@ def _duality_gap(prob, H, R, rows):
 def _prox_step(prob, batch, grad):
     """``z = thr_{λ/L}(y − ∇/L)`` for every row, with its image."""
     step = 1.0 / batch.L                                           # (m, 1)
-    Z = _soft_(torch.addcmul(batch.Y, grad, step, value=-1.0), prob.lam * step)  # (m, k)
+    Z = soft_threshold_(torch.addcmul(batch.Y, grad, step, value=-1.0), prob.lam * step)  # (m, k)
     return Z, prob.image(Z, batch.rows)
 
 
@@ -157,7 +166,7 @@ def _fix_long_steps(prob, batch, grad, Z, A_Z):
                  else torch.full_like(curv[idx], prob.L))
         batch.L[idx, 0] = new_L.clamp(max=prob.L)
         step = 1.0 / batch.L[idx]
-        Z[idx] = _soft_(torch.addcmul(batch.Y[idx], grad[idx], step, value=-1.0),
+        Z[idx] = soft_threshold_(torch.addcmul(batch.Y[idx], grad[idx], step, value=-1.0),
                         prob.lam * step)
         A_Z[idx] = prob.image(Z[idx], batch.rows[idx])
     return Z, A_Z
@@ -271,7 +280,7 @@ def _make_problem(X, D, M, lam, dtype, path):
     gram = {"gram": True, "residual": False, "auto": auto}[path]
     if M is not None and gram:
         raise ValueError("a mask needs the residual form of the gradient (path='residual')")
-    L = float(torch.linalg.matrix_norm(D.double(), ord=2) ** 2)
+    L = squared_spectral_norm(D)
     prob = _Problem(X=X, M=M, D=D, lam=float(lam), gram=gram, L=L)
     if gram:
         prob.G, prob.C = D.T @ D, X @ D                            # (k, k), (n, k)
