@@ -161,6 +161,12 @@ FIGURES = {
     "one_step_plot in a caller's axes": lambda: _with_ax(
         F.one_step_plot, np.r_[1.0, 0, 0, -1.5], np.r_[0.9, 0.2, 0, -1.2],
         np.r_[0.4, 0, 0, -0.7], 0.5, title="λ = 0.5: signs recovered"),
+    "one_step_figure": lambda: F.ch03_recovery.one_step_figure(
+        np.r_[1.0, 0, 0, -1.5], [(np.r_[0.9, 0.2, 0, -1.2], np.r_[0.4, 0, 0, -0.7], 0.5,
+                                  "λ = 0.5: signs recovered"),
+                                 (np.r_[0.9, 0.2, 0, -1.2], np.r_[0, 0, 0, -0.2], 1.0,
+                                  "λ = 1: one entry missed")],
+        suptitle="Theorem 1: Dᵀx = h* exactly"),
     "noise_phase_figure": lambda: F.noise_phase_figure(
         RNG.random((5, 6)), RNG.random((5, 6)), LAMS, NOISES, suptitle="theorem 2 " * 10),
     "noise_phase_plot": lambda: F.noise_phase_plot(RNG.random((5, 6)), LAMS, NOISES, title="t"),
@@ -357,3 +363,11 @@ def test_image_rows_share_decimals_and_keep_columns_even():
     assert [t.get_text() for ax in fig.axes[3:] for t in ax.texts] == ["4.4", "8.0", "0.8"]
     x0 = [ax.get_position().x0 for ax in fig.axes[:3]]
     assert np.allclose(np.diff(x0), x0[1] - x0[0])            # the label widens no column
+
+
+def test_theorem_3_region_is_hatched_on_a_colour_blind_safe_map():
+    """Chapter 3: the region the figure is about shows on every colour of the map."""
+    ax = F.coherence_phase_plot(np.ones((5, 8)), np.arange(1, 9), NOISES / 2)
+    assert ax.images[0].get_cmap().name == "cividis"
+    assert any(c.get_hatch() and c.get_label() == "where theorem 3 applies"
+               for c in ax.collections)
