@@ -251,7 +251,7 @@ def check_best_linear_denoiser(best_linear_denoiser, *, seed=None) -> CheckResul
 def _stack_and_compare(X_train, X_test, epochs=20):
     errors = []
     for use_pretraining in (True, False):
-        model = DeepAutoencoder([64, 32, 16, 8], seed=0)
+        model = DeepAutoencoder([64, 32, 16, 8], seed=0).double()        # float64
         if use_pretraining:
             pretrain(model, X_train, loss="bce", epochs=epochs, lr=1e-2, batch_size=250, seed=0,
                      progress=False)

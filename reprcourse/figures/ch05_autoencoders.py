@@ -173,11 +173,11 @@ def subspace_angles_plot(angles, *, ax=None, title=None):
     ax = ax_or_new(ax, MAX_WIDTH, 3.2)
     for j, (label, a) in enumerate(angles.items()):
         a = np.sort(to_numpy(a, np.float64).ravel())
-        ax.plot(np.arange(1, len(a) + 1), a, ("-o", "--s", ":^")[j % 3], ms=5,
+        ax.plot(np.arange(1, len(a) + 1), a, ("-o", "--s", ":^", "-.D")[j % 4], ms=5,
                 color=color_for(label, OKABE_ITO[j % len(OKABE_ITO)]), label=label)
     ax.set(xlabel="principal angle (sorted)", ylabel="angle (degrees)", ylim=(0, 92),
            yticks=[0, 15, 30, 45, 60, 75, 90])
-    legend_outside(ax, where="below", ncol=2)
+    legend_outside(ax)
     if title:
         ax.set_title(title)
     return ax
@@ -216,7 +216,7 @@ def code_scatter_plot(codes, reference, *, ax=None, max_points=4000, seed=0, tit
                 color=color_for(label, palette(j % 10)))
     ax.plot([-lim, lim], [-lim, lim], color=COLORS["bound"], lw=1, ls="--", label="agreement",
             zorder=5)
-    ax.set(xlabel="exact sparse code (ISTA)", ylabel="encoder's code", xlim=(-lim, lim))
+    ax.set(xlabel="exact sparse code", ylabel="encoder's code", xlim=(-lim, lim))
     legend_outside(ax, where="below", ncol=2, markerscale=4)
     if title:
         ax.set_title(title)
