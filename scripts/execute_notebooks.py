@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
@@ -85,24 +86,10 @@ def normalise(nb) -> None:
 
 
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
-    """The chapters of ``_toc.yml`` that are notebooks, in order."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc)
-    paths = [root / (f if f.endswith(".ipynb") else f + ".ipynb") for f in files]
+    """The chapters of ``_toc.yml`` that are notebooks, in order (parsed by
+    sphinx_external_toc, the parser Jupyter Book itself uses)."""
+    site_map = parse_toc_yaml(root / "_toc.yml")
+    paths = [root / f"{docname}.ipynb" for docname in site_map]    # documents in toc order
     return [p for p in paths if p.exists()]
 
 
