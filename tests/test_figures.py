@@ -22,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from reprcourse import figures as F  # noqa: E402
+from reprcourse.figures import ch05_autoencoders as C5  # noqa: E402
 from reprcourse.figures import core  # noqa: E402
 
 COLUMN_PX = 690
@@ -194,6 +195,17 @@ FIGURES = {
         {"test digits": {"under-complete, k = 16": 5.0, "over-complete, k = 128": 2.0},
          "noise images": {"under-complete, k = 16": 9.0, "over-complete, k = 128": 1.0}},
         ylabel="squared error", title="bars"),
+    "subspace_angles_plot": lambda: C5.subspace_angles_plot(
+        {"decoder (the dictionary)": RNG.random(16) * 2, "encoder": RNG.random(16) * 45,
+         "encoder, constant patch removed": RNG.random(16),
+         "random 16-dim subspace": np.linspace(38, 90, 16)},
+        title="The linear autoencoder's dictionary spans PCA's subspace: all 16 angles are small"),
+    "encoder_codes_figure": lambda: C5.encoder_codes_figure(
+        {"sparse autoencoder": (RNG.standard_normal((30, 8)), RNG.standard_normal((30, 8))),
+         "PSD": (RNG.standard_normal((30, 8)), RNG.standard_normal((30, 8)))},
+        {"from zero": np.geomspace(5, 0.02, 40), "from PSD's prediction": np.geomspace(2, 0.02, 40)},
+        title="Learned encoders approximate the sparse codes roughly;\nPSD's prediction gives "
+              "FISTA a head start that is gone by iteration 8"),
     "code_scatter_plot": lambda: F.code_scatter_plot({"encoder": RNG.standard_normal((50, 8))},
                                                      RNG.standard_normal((50, 8)), title="s"),
     "bound_check_figure": lambda: F.bound_check_figure(

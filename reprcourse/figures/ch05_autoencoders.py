@@ -178,8 +178,8 @@ def subspace_angles_plot(angles, *, ax=None, title=None):
     ax.set(xlabel="principal angle (sorted)", ylabel="angle (degrees)", ylim=(0, 92),
            yticks=[0, 15, 30, 45, 60, 75, 90])
     legend_outside(ax)
-    if title:
-        ax.set_title(title)
+    if title:                                   # the legend takes part of the width
+        ax.set_title(wrap(title, 0.6 * MAX_WIDTH, 11))
     return ax
 
 
