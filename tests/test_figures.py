@@ -30,6 +30,14 @@ MIN_PX = 10.0
 RNG = np.random.default_rng(0)
 
 
+@pytest.fixture(autouse=True)
+def _course_style():
+    """Figures are drawn as a chapter draws them: after ``use_course_style()`` (here as a
+    context, so that the tests change no global setting)."""
+    with core.course_style():
+        yield
+
+
 def effective_px(fontsize_pt, fig, dpi=F.DPI):
     """Height in page pixels of a ``fontsize_pt`` text of ``fig`` shown in the column."""
     width_px = fig.get_figwidth() * dpi
@@ -282,7 +290,7 @@ def test_figures_are_not_tracked_by_pyplot_and_follow_the_style():
     F.penalty_figure()
     F.line_plot(None, {"a": [1, 2]})
     assert plt.get_fignums() == before                    # nothing shown twice in a notebook
-    assert matplotlib.rcParams["font.size"] >= 10
+    assert matplotlib.rcParams["font.size"] >= 10          # (the course style, see fixture)
 
 
 @pytest.mark.parametrize("call, error, match", [
