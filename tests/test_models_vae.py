@@ -11,9 +11,10 @@ from scipy.stats import multivariate_normal
 from sklearn.decomposition import PCA
 from torch import distributions as td
 
-from reprcourse.models import (VAE, bound_report, elbo, gaussian_kl, iwae_bound,
-                               linear_gaussian_elbo, linear_gaussian_params, posterior_kl,
-                               ppca_fit, ppca_log_likelihood, ppca_posterior, train)
+from reprcourse.models import (VAE, best_diagonal_q, bound_report, elbo, gaussian_kl,
+                               iwae_bound, linear_gaussian_elbo, linear_gaussian_params,
+                               posterior_kl, ppca_fit, ppca_log_likelihood, ppca_posterior,
+                               pretrained, train)
 
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -429,7 +430,8 @@ def test_bound_report_is_consistent():
     X, W, b, sigma = ppca_problem(11, d=5, k=2, n=30)
     model = linear_vae(W, b, sigma, A=np.zeros((2, 5)), c=np.zeros(2), logvar=np.zeros(2))
     report = bound_report(model, X)
-    assert set(report) == {"elbo", "log_lik", "kl", "correlation"}
+    assert set(report) == {"elbo", "log_lik", "kl", "kl_floor", "correlation"}
+    assert 0 <= report["kl_floor"] <= report["kl"]
     np.testing.assert_allclose(report["log_lik"] - report["elbo"], report["kl"], rtol=1e-9)
     np.testing.assert_allclose(report["log_lik"], ppca_log_likelihood(X, W, b, sigma).mean())
     _, cov = ppca_posterior(X, W, b, sigma)
@@ -503,3 +505,56 @@ def test_vae_trains_and_evaluates_on_cuda():
     assert model.sample(3, seed=0).device.type == "cuda"
     with pytest.raises(ValueError, match="generator on cpu but must draw on cuda"):
         elbo(model, X, seed=torch.Generator())
+
+
+def test_best_diagonal_q_leaves_minus_half_log_one_minus_rho_squared():
+    X, W, b, sigma = ppca_problem(21, d=5, k=2, n=12)
+    mean, logvar = best_diagonal_q(X, W, b, sigma)
+    post_mean, cov = ppca_posterior(X, W, b, sigma)
+    np.testing.assert_allclose(mean, post_mean, rtol=1e-12)
+    rho = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1])
+    floor = posterior_kl(X, W, b, sigma, mean, logvar=logvar)
+    np.testing.assert_allclose(floor, -0.5 * np.log(1 - rho ** 2), rtol=1e-9)
+    # no other diagonal q does better (random means and variances around the optimum)
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        other = posterior_kl(X, W, b, sigma, mean + 0.1 * rng.standard_normal(mean.shape),
+                             logvar=logvar + 0.3 * rng.standard_normal(logvar.shape))
+        assert (other >= floor - 1e-12).all()
+
+
+def test_best_diagonal_q_is_exact_for_orthogonal_columns_and_keeps_the_backend():
+    X, W, b, sigma = ppca_problem(22, d=6, k=3, n=5, orthogonal=True)
+    mean, logvar = best_diagonal_q(X, W, b, sigma)
+    np.testing.assert_allclose(posterior_kl(X, W, b, sigma, mean, logvar=logvar), 0,
+                               atol=1e-10)
+    mt, lt = best_diagonal_q(*(torch.tensor(a) for a in (X, W, b)), sigma)
+    assert isinstance(mt, torch.Tensor) and lt.shape == (5, 3)
+    with pytest.raises(ValueError, match="sigma"):
+        best_diagonal_q(X, W, b, 0.0)
+
+
+@pytest.mark.parametrize("k", [2, 16])
+def test_shipped_mnist_vaes_load_and_evaluate_in_float64(k):
+    model, meta = pretrained(f"vae_mnist_k{k}", with_meta=True)
+    assert (model.n_latent, model.n_features, model.hidden) == (k, 784, (256,))
+    assert meta["epochs"] == 30 and len(meta["history"]) == 30
+    model = model.double()
+    x = (np.random.default_rng(0).random((4, 784)) > 0.5).astype(np.float64)
+    value = elbo(model, x, seed=0)
+    assert value.dtype == np.float64 and np.isfinite(value).all()
+    mu, logvar = model.encode(x)
+    assert mu.shape == logvar.shape == (4, k) and mu.dtype == np.float64
+
+
+def test_vae_methods_share_the_autoencoders_adapter():
+    from reprcourse.models import AutoencoderBase
+    assert VAE._on_data is AutoencoderBase._on_data
+    model = VAE(6, 2, hidden=(4,), likelihood="gaussian", seed=0)
+    x32 = np.random.default_rng(1).standard_normal((3, 6)).astype(np.float32)
+    for out in (*model.encode(x32), model.decode(x32[:, :2]), model(x32),
+                elbo(model, x32, seed=0), iwae_bound(model, x32, 4, seed=0)):
+        assert isinstance(out, np.ndarray) and out.dtype == np.float32
+    xt = torch.tensor(x32, dtype=torch.float64, requires_grad=True)
+    iwae_bound(model, xt, 4, seed=0).sum().backward()
+    assert xt.grad is not None and xt.grad.dtype == torch.float64

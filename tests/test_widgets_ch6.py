@@ -48,3 +48,12 @@ def test_static_widget_has_one_frame_per_grid_point():
 def test_bad_input_is_rejected(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_the_map_names_every_digit_so_colour_is_not_the_only_cue():
+    with contextlib.redirect_stdout(io.StringIO()):
+        fig = latent_walk_widget(MODEL, CODES, LABELS, grid=[0.0], mode="live").result
+    names = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert names == [str(c) for c in range(10)]
+    text = next(t for t in fig.axes[0].texts if t.get_text() == "0")   # the first: unmoved
+    np.testing.assert_allclose(text.get_position(), np.median(CODES[LABELS == 0], 0))

@@ -14,15 +14,15 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from ..models.vae import VAE, gaussian_kl
+from ..models.linear_gaussian import linear_gaussian_elbo, ppca_log_likelihood, ppca_posterior
+from ..models.vae import LOG_2PI, VAE, gaussian_kl
 from ._harness import Case, CheckResult, rng_for, run_check, value_and_grads
 
 __all__ = ["check_kl_closed_form", "check_reparameterize", "check_elbo_loss",
            "check_log_density", "check_iwae_estimate", "check_kl_monte_carlo",
-           "check_elbo_terms"]
+           "check_elbo_terms", "check_elbo_ppca"]
 
 DTYPE = torch.float64
-LOG_2PI = math.log(2 * math.pi)
 
 
 def _t(a):
@@ -196,7 +196,7 @@ def check_kl_monte_carlo(kl_monte_carlo, *, seed=None) -> CheckResult:
 def _elbo_terms(model, x, seed=0):
     """(E_q[log p(x | h)] from one draw h = μ + σ ε, KL in closed form), the noise ε drawn as
     ``elbo(model, x, seed=seed)`` draws it."""
-    x = torch.as_tensor(x, dtype=torch.float32)
+    x = torch.as_tensor(x, dtype=next(model.parameters()).dtype)      # the model's dtype
     with torch.no_grad():
         mu, logvar = model.encode(x)
         eps = torch.randn(mu.shape, generator=torch.Generator().manual_seed(seed),
@@ -222,3 +222,36 @@ def check_elbo_terms(elbo_terms, *, seed=None) -> CheckResult:
         return out
 
     return run_check("elbo_terms", elbo_terms, cases)
+
+
+def _spd(rng, k):
+    """A random symmetric positive definite (k, k) covariance."""
+    A = rng.normal(scale=0.6, size=(k, k))
+    return A @ A.T + 0.2 * np.eye(k)
+
+
+def check_elbo_ppca(elbo_ppca, *, seed=None) -> CheckResult:
+    """``elbo_ppca(X, W, b, sigma, m, S)`` -> the exact ELBO of q(h | x_i) = N(m_i, S) under
+    probabilistic PCA, per row (numpy, shape (n,)); checked against
+    :func:`~reprcourse.models.linear_gaussian_elbo` on random q's (all below log p(x)) and on
+    the exact posterior, where it must equal :func:`~reprcourse.models.ppca_log_likelihood`.
+    The inequality itself is the student's to verify; a check of the formula cannot see it."""
+    rng = rng_for("elbo_ppca", seed)
+
+    def cases():
+        out = []
+        for n, d, k in [(6, 5, 2), (3, 4, 3)]:
+            W, b = rng.normal(size=(d, k)), rng.normal(size=d)
+            sigma = float(rng.uniform(0.4, 1.0))
+            X = rng.normal(size=(n, d)) * 2.0
+            m, S = rng.normal(size=(n, k)), _spd(rng, k)
+            out.append(Case(f"a random q, n = {n}, d = {d}, k = {k}", (X, W, b, sigma, m, S),
+                            linear_gaussian_elbo(X, W, b, sigma, m, cov=S)))
+        W, b, sigma = rng.normal(size=(5, 2)), rng.normal(size=5), 0.5
+        X = rng.normal(size=(4, 5))
+        mean, cov = ppca_posterior(X, W, b, sigma)
+        out.append(Case("q = the exact posterior: ELBO = log p(x)", (X, W, b, sigma, mean, cov),
+                        ppca_log_likelihood(X, W, b, sigma)))
+        return out
+
+    return run_check("elbo_ppca", elbo_ppca, cases)

@@ -12,11 +12,12 @@ from .._validation import check_array
 from .ch01_structure import cluster_plot
 from .core import COLORS, MAX_WIDTH, FigureView, ax_or_new, legend_outside, new_figure, wrap
 
-__all__ = ["bound_check_figure", "latent_map_plot", "latent_map_figure", "LatentWalkView"]
+__all__ = ["bound_check_figure", "latent_map_plot", "latent_map_figure", "label_classes",
+           "LatentWalkView"]
 
 
 def bound_check_figure(epochs, elbo, log_lik, kl, correlation, *, ml_log_lik=None,
-                       train_elbo=None, title=None):
+                       train_elbo=None, kl_floor=None, title=None):
     """Chapter 6: a VAE's ELBO against the exact log-likelihood of a linear-Gaussian model.
 
     Three panels against training epochs: (1) the exact ELBO of the current encoder and the
@@ -32,6 +33,10 @@ def bound_check_figure(epochs, elbo, log_lik, kl, correlation, *, ml_log_lik=Non
         log-likelihood of the maximum-likelihood model.
     train_elbo : array of shape (n_points,), optional
         The minibatch Monte Carlo ELBO the optimiser saw, for comparison.
+    kl_floor : array of shape (n_points,), optional
+        The gap of the best diagonal-covariance q for the current decoder (what no diagonal
+        encoder can close); drawn dashed in the middle panel, so the part of the gap above
+        it reads as the encoder's slack.
     title : str, optional
         Figure title (the finding).
 
@@ -72,7 +77,13 @@ def bound_check_figure(epochs, elbo, log_lik, kl, correlation, *, ml_log_lik=Non
     ax2.semilogy(epochs, gap, color=COLORS["estimate"], lw=2, label="log p(x) − ELBO")
     ax2.semilogy(epochs, kl, "o", mfc="none", ms=5, color=COLORS["bound"],
                  label="KL(q ‖ posterior), exact")
-    positive = np.concatenate([gap[gap > 0], kl[kl > 0]])
+    parts = [gap, kl]
+    if kl_floor is not None:
+        kl_floor = to_numpy(check_array(kl_floor, "kl_floor", ndim=1), np.float64)
+        ax2.semilogy(epochs, kl_floor, "--", color=COLORS["true"], lw=1.5,
+                     label="best diagonal q (floor)")
+        parts.append(kl_floor)
+    positive = np.concatenate([p[p > 0] for p in parts])
     if positive.size:                        # whole decades, labelled at powers of ten only
         ax2.set_ylim(10.0 ** np.floor(np.log10(positive.min())),
                      10.0 ** np.ceil(np.log10(positive.max())))
@@ -89,7 +100,8 @@ def bound_check_figure(epochs, elbo, log_lik, kl, correlation, *, ml_log_lik=Non
 
 
 def latent_map_plot(codes, labels, *, ax=None, title=None, s=5, legend=True, seed=0):
-    """Chapter 6: 2-D codes (encoder means) as points coloured by class (``tab10``).
+    """Chapter 6: 2-D codes (encoder means) as points coloured by class (``tab10``), each
+    class also named at its median code (:func:`label_classes`).
 
     Points are drawn in a random order (seeded), so no digit hides under another.
 
@@ -122,6 +134,7 @@ def latent_map_plot(codes, labels, *, ax=None, title=None, s=5, legend=True, see
     cluster_plot(codes, labels, ax=ax, s=s, legend=False, seed=seed,
                  xlabel="$h_1$ (encoder mean)", ylabel="$h_2$ (encoder mean)", title=title)
     ax.set_aspect("equal", adjustable="datalim")
+    label_classes(ax, codes, labels)                   # colour is never the only cue
     if legend:
         ax.legend(title="digit", markerscale=3, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   borderaxespad=0)
@@ -170,7 +183,8 @@ def latent_map_figure(codes, labels, *, title=None, s=3):
     for ax, c in zip(axes.flat, classes):
         ax.scatter(codes[:, 0], codes[:, 1], s=s, color="0.85", lw=0, rasterized=True)
         mine = codes[labels == c]
-        ax.scatter(mine[:, 0], mine[:, 1], s=s, color=tab10(int(c) % 10), alpha=0.7, lw=0,
+        colour = tab10(int(c) % 10) if int(c) % 10 != 7 else "0.2"   # tab10's 7 is grey
+        ax.scatter(mine[:, 0], mine[:, 1], s=s, color=colour, alpha=0.7, lw=0,
                    rasterized=True)
         ax.set_title(f"digit {c}", fontsize=10)
     for ax in axes[-1]:
@@ -182,8 +196,37 @@ def latent_map_figure(codes, labels, *, title=None, s=3):
     return fig
 
 
+def label_classes(ax, codes, labels):
+    """Write each class's name (its integer) at the median of its points, in bold with a
+    white outline: the map reads without the colours (colour-blind readers, print). A name
+    whose place is taken by an earlier one moves down or up, within the data, to a free place."""
+    codes = to_numpy(codes, np.float64)
+    labels = np.asarray(to_numpy(labels)).astype(int).ravel()
+    span = np.ptp(codes, axis=0) + 1e-12                       # (2,) the data's extent
+    placed: list[np.ndarray] = []
+    low, high = codes.min(0), codes.max(0)
+
+    def free(x, y):
+        return all(abs(x - p[0]) >= 0.05 * span[0] or abs(y - p[1]) >= 0.075 * span[1]
+                   for p in placed)
+
+    for c in np.unique(labels):
+        x, y0 = np.median(codes[labels == c], axis=0)
+        # two medians close together: the later name moves down or up, within the data
+        tries = [y0 + 0.08 * span[1] * step for i in range(1, 12) for step in (-i, i)]
+        candidates = [y0] + [y for y in tries if low[1] <= y <= high[1]]
+        y = next((y for y in candidates if free(x, y)), y0)
+        placed.append(np.array([x, y]))
+        text = ax.text(x, y, str(c), ha="center", va="center", fontsize=12,
+                       fontweight="bold", color="black", zorder=4)
+        text.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
+
+
 class LatentWalkView(FigureView):
     """Chapter 6: the latent map with a marker at (h₁, h₂) next to the image decoded there.
+
+    Every digit's name is written at the median of its codes, so the map reads without
+    its colours.
 
     Built once; :meth:`update` moves the marker and swaps the image, so a widget redraw
     costs one render, not a new figure. The map's limits stay fixed.
@@ -210,13 +253,12 @@ class LatentWalkView(FigureView):
             lims = tuple(zip(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)))
         super().__init__(new_figure(MAX_WIDTH, 3.6, layout=None))
         grid = self.fig.add_gridspec(1, 2, width_ratios=(1.25, 1), left=0.09, right=0.99,
-                                     bottom=0.14, top=0.9, wspace=0.45)
+                                     bottom=0.14, top=0.9, wspace=0.25)
         ax_map, self._ax_img = self.fig.add_subplot(grid[0]), self.fig.add_subplot(grid[1])
-        cluster_plot(codes, labels, ax=ax_map, s=5, legend=False, title="codes of data",
+        cluster_plot(codes, labels, ax=ax_map, s=5, legend=False,
+                     title="codes of data (digit at its median code)",
                      xlabel="$h_1$", ylabel="$h_2$")
-        ax_map.legend(title="digit", markerscale=3, loc="upper left", bbox_to_anchor=(1.0, 1.02),
-                      handletextpad=0.1,
-                      labelspacing=0.1, borderaxespad=0.2, fontsize=10)
+        label_classes(ax_map, codes, labels)               # colour is never the only cue
         ax_map.set(xlim=lims[0], ylim=lims[1])
         self._marker, = ax_map.plot([0], [0], "s", ms=12, mfc="none", mew=3,
                                     color=COLORS["bound"], zorder=5)

@@ -35,6 +35,7 @@ from .sparse import (PSD, SparseAutoencoder, ThresholdAutoencoder, hard_threshol
 from .rbm import RBM
 from .training import model_generator, model_input, reconstruction_loss, train
 from .vae import VAE, elbo, gaussian_kl, iwae_bound
+from .linear_gaussian import best_diagonal_q
 
 __all__ = ["train", "reconstruction_loss", "model_input", "model_generator",
            "ACTIVATIONS", "glorot_uniform", "unit_columns", "AutoencoderBase", "Autoencoder",
@@ -47,3 +48,4 @@ __all__ = ["train", "reconstruction_loss", "model_input", "model_generator",
            "ppca_log_likelihood", "ppca_posterior", "ppca_fit", "linear_gaussian_elbo",
            "posterior_kl", "linear_gaussian_params", "bound_report",
            "MODEL_CLASSES", "save", "load", "pretrained"]
+__all__ += ["best_diagonal_q"]

@@ -32,12 +32,10 @@ import torch
 from .._torch import as_tensor, common_dtype, like, to_numpy
 from .._validation import (check_array, check_int, check_matching_features,
                            check_same_backend, check_scalar, is_torch)
-from .vae import VAE
+from .vae import LOG_2PI, VAE
 
 __all__ = ["ppca_log_likelihood", "ppca_posterior", "ppca_fit", "linear_gaussian_elbo",
-           "posterior_kl", "linear_gaussian_params", "bound_report"]
-
-LOG_2PI = math.log(2 * math.pi)
+           "posterior_kl", "best_diagonal_q", "linear_gaussian_params", "bound_report"]
 
 
 def _compute_dtype(*arrays):
@@ -235,7 +233,7 @@ def linear_gaussian_elbo(X, W, b, sigma, mu, *, logvar=None, cov=None):
     m, S = m.to(X), S.to(X)
     resid = (X - b - m @ W.T).pow(2).sum(1)                           # (n,)
     trace_wsw = (S * (W.T @ W)).sum((-2, -1))                         # () or (n,)
-    recon = -0.5 * (d * math.log(2 * math.pi * sigma ** 2) + (resid + trace_wsw) / sigma ** 2)
+    recon = -0.5 * (d * (LOG_2PI + math.log(sigma ** 2)) + (resid + trace_wsw) / sigma ** 2)
     kl = 0.5 * (torch.diagonal(S, dim1=-2, dim2=-1).sum(-1) + m.pow(2).sum(1) - k
                 - torch.logdet(S))
     return like(recon - kl, like_X)
@@ -275,6 +273,43 @@ def posterior_kl(X, W, b, sigma, mu, *, logvar=None, cov=None):
     kl = 0.5 * ((prec * S).sum((-2, -1)) + ((diff @ prec) * diff).sum(1) - k
                 + logdet_sp - torch.logdet(S))
     return like(kl, like_X)
+
+
+def best_diagonal_q(X, W, b, sigma):
+    """The diagonal Gaussian q(h | x) closest to the exact pPCA posterior in KL(q ‖ p(h | x)).
+
+    Minimising KL(N(m, diag s²) ‖ N(m_p, S_p)) over m and s gives m = m_p and
+    s_j² = 1 / (S_p⁻¹)_jj = σ² / M_jj, M = WᵀW + σ² I_k: the posterior mean, and the
+    variances of the posterior's conditionals (Bishop 2006, sec. 10.1.2). Its gap,
+
+        KL = ½ [Σ_j log (S_p⁻¹)_jj − log det S_p⁻¹],
+
+    the same for every x, is what *no* diagonal encoder can close; for k = 2 it is
+    −½ log(1 − ρ²), ρ the posterior correlation of h₁ and h₂. A VAE's gap above it is the
+    encoder's slack (amortisation and unfinished optimisation).
+
+    Parameters
+    ----------
+    X, W, b, sigma
+        As :func:`ppca_log_likelihood`.
+
+    Returns
+    -------
+    mean : array of shape (n, n_latent)
+    logvar : array of shape (n, n_latent)
+        The log-variances log s², repeated on every row (pass them to
+        :func:`posterior_kl` or :func:`linear_gaussian_elbo` as ``logvar``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`ppca_log_likelihood`.
+    """
+    like_X, X, W, b, sigma = _model(X, W, b, sigma)
+    mean, _, L = _posterior(X, W, b, sigma)
+    precision_diag = (L @ L.T).diagonal() / sigma ** 2                # (S_p⁻¹)_jj, (k,)
+    logvar = (-torch.log(precision_diag)).expand_as(mean)             # (n, k)
+    return like(mean, like_X), like(logvar.contiguous(), like_X)
 
 
 def linear_gaussian_params(model):
@@ -321,7 +356,9 @@ def bound_report(model, X):
     -------
     dict of float
         ``"elbo"`` (exact, no sampling), ``"log_lik"`` (exact log p(x) of the decoder),
-        ``"kl"`` (KL(q ‖ p(h | x)), equal to ``log_lik − elbo``) and ``"correlation"`` (the
+        ``"kl"`` (KL(q ‖ p(h | x)), equal to ``log_lik − elbo``), ``"kl_floor"`` (the gap of
+        the best diagonal q, :func:`best_diagonal_q`: the part of ``"kl"`` no diagonal
+        encoder can close) and ``"correlation"`` (the
         largest |correlation| between two latent coordinates under the exact posterior —
         what a diagonal q cannot represent; 0 when ``n_latent == 1``).
 
@@ -334,9 +371,12 @@ def bound_report(model, X):
     X = to_numpy(check_array(X, "X"), np.float64)
     mu, logvar = model.encode(X)
     _, cov = ppca_posterior(X, W, b, sigma)
+    best_mean, best_logvar = best_diagonal_q(X, W, b, sigma)
     scale = np.sqrt(np.diag(cov))
     corr = np.abs(cov / np.outer(scale, scale) - np.eye(len(cov)))
     return {"elbo": float(linear_gaussian_elbo(X, W, b, sigma, mu, logvar=logvar).mean()),
             "log_lik": float(ppca_log_likelihood(X, W, b, sigma).mean()),
             "kl": float(posterior_kl(X, W, b, sigma, mu, logvar=logvar).mean()),
+            "kl_floor": float(posterior_kl(X, W, b, sigma, best_mean,
+                                           logvar=best_logvar).mean()),
             "correlation": float(corr.max())}

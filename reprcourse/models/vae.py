@@ -31,10 +31,13 @@ from torch.nn import functional as F
 
 from .._torch import as_tensor, like
 from .._validation import check_array, check_choice, check_int, check_same_backend
-from .training import model_generator, model_input
+from .autoencoders import AutoencoderBase
+from .training import model_generator
 
 __all__ = ["VAE", "gaussian_kl", "elbo", "iwae_bound"]
 
+#: log 2π, the constant of every Gaussian log-density in the package (imported by
+#: :mod:`~reprcourse.models.linear_gaussian` and the chapter-6 exercise checks).
 LOG_2PI = math.log(2 * math.pi)
 
 
@@ -109,10 +112,12 @@ class VAE(nn.Module):
     N(M⁻¹Wᵀ(x − b), σ² M⁻¹), M = WᵀW + σ² I, only when that covariance is diagonal,
     i.e. when W has orthogonal columns.
 
-    The methods that take data (:meth:`encode`, :meth:`decode`, ``model(x)``) validate it and
-    follow the package contract: numpy in gives numpy out of the same float dtype (computed
-    without gradients), torch in gives torch out on the input's device and of its dtype
-    (differentiable). Save and load it with :func:`reprcourse.models.save` / ``load``.
+    The methods that take data (:meth:`encode`, :meth:`decode`, ``model(x)``, and
+    :func:`elbo`, :func:`iwae_bound`) validate it and follow the package contract through the
+    autoencoders' one numpy ↔ torch adapter (``AutoencoderBase._on_data``): numpy in gives
+    numpy out of the same float dtype (computed without gradients), torch in gives torch out
+    on the input's device and of its dtype (differentiable). ``model.double()`` computes in
+    float64. Save and load it with :func:`reprcourse.models.save` / ``load``.
 
     Parameters
     ----------
@@ -138,6 +143,10 @@ class VAE(nn.Module):
     ----------
     Kingma & Welling, "Auto-encoding variational Bayes", ICLR 2014.
     """
+
+    #: The package's numpy ↔ torch adapter for methods that take data, shared with every
+    #: autoencoder: validate, compute on a tensor in the model's dtype, return like the input.
+    _on_data = AutoencoderBase._on_data
 
     def __init__(self, n_features, n_latent, hidden=(256,), likelihood="bernoulli", *,
                  seed=None, device=None):
@@ -169,10 +178,8 @@ class VAE(nn.Module):
         TypeError, ValueError
             If ``x`` is not a finite 2-D array with ``n_features`` columns.
         """
-        x, t = model_input(x, self, name="x")
-        with torch.set_grad_enabled(torch.is_tensor(x) and torch.is_grad_enabled()):
-            mu, logvar = self.encoder(t).chunk(2, dim=-1)                   # (n, k) each
-        return like(mu, x), like(logvar, x)
+        out = self._on_data(x, self.encoder, name="x")                  # (n, 2k)
+        return out[:, :self.n_latent], out[:, self.n_latent:]
 
     def reparameterize(self, mu, logvar, *, seed=None):
         """A sample h = μ + exp(½ logvar) ⊙ ε, ε ~ N(0, I) drawn from ``seed``.
@@ -195,11 +202,12 @@ class VAE(nn.Module):
         TypeError, ValueError
             If ``h`` is not a finite 2-D array with ``n_latent`` columns.
         """
-        h, t = model_input(h, self, name="h", n_columns=self.n_latent)
-        with torch.set_grad_enabled(torch.is_tensor(h) and torch.is_grad_enabled()):
-            out = self.decoder(t)                                           # (n, n_features)
-            mean = torch.sigmoid(out) if self.likelihood == "bernoulli" else out
-        return like(mean, h)
+        return self._on_data(h, self._mean, name="h", n_columns=self.n_latent)
+
+    def _mean(self, h):
+        """Mean of p(x | h) on a tensor h (n, k): (n, n_features)."""
+        out = self.decoder(h)
+        return torch.sigmoid(out) if self.likelihood == "bernoulli" else out
 
     def log_likelihood(self, x, h):
         """log p(x | h) summed over features, on tensors in the model's dtype: x (n, d) and
@@ -249,16 +257,21 @@ class VAE(nn.Module):
         return self.decode(h)
 
 
-def _prepare(model, x, n_samples, seed):
-    """Checks shared by :func:`elbo` and :func:`iwae_bound`."""
+def _prepare(model, n_samples, seed):
+    """Checks shared by :func:`elbo` and :func:`iwae_bound`: the model, the sample count and
+    the noise generator (on the model's device)."""
     if not isinstance(model, VAE):
         raise TypeError(f"model must be a reprcourse VAE, got {type(model).__name__}")
     n_samples = check_int(n_samples, "n_samples", low=1)
-    x, t = model_input(x, model, name="x")
+    return n_samples, model_generator(seed, next(model.parameters()).device)
+
+
+def _in_range(model, t):
+    """``t`` itself, after checking that a Bernoulli model's data lie in [0, 1]."""
     if model.likelihood == "bernoulli" and (t.min() < 0 or t.max() > 1):
         raise ValueError(f"x must lie in [0, 1] for a Bernoulli likelihood, got values in "
                          f"[{float(t.min()):.3g}, {float(t.max()):.3g}]")
-    return x, t, n_samples, model_generator(seed, t.device)
+    return t
 
 
 def elbo(model, x, n_samples=1, *, seed=None):
@@ -292,10 +305,9 @@ def elbo(model, x, n_samples=1, *, seed=None):
     ValueError
         On bad ``x`` (shape, NaN/inf, outside [0, 1] for a Bernoulli model) or ``n_samples``.
     """
-    x, t, n_samples, gen = _prepare(model, x, n_samples, seed)
-    with torch.set_grad_enabled(torch.is_tensor(x) and torch.is_grad_enabled()):
-        value = model._elbo(t, n_samples, gen)                               # (n,)
-    return like(value, x)
+    n_samples, gen = _prepare(model, n_samples, seed)
+    return model._on_data(x, lambda t: model._elbo(_in_range(model, t), n_samples, gen),
+                          name="x")                                          # (n,)
 
 
 def iwae_bound(model, x, n_samples=64, *, seed=None):
@@ -324,13 +336,15 @@ def iwae_bound(model, x, n_samples=64, *, seed=None):
     TypeError, ValueError
         As :func:`elbo`.
     """
-    x, t, n_samples, gen = _prepare(model, x, n_samples, seed)
-    with torch.set_grad_enabled(torch.is_tensor(x) and torch.is_grad_enabled()):
-        mu, logvar = model.encoder(t).chunk(2, dim=-1)                       # (n, k)
+    n_samples, gen = _prepare(model, n_samples, seed)
+
+    def bound(t):                                                            # (n, d) -> (n,)
+        mu, logvar = model.encoder(_in_range(model, t)).chunk(2, dim=-1)     # (n, k)
         mu_s, logvar_s = mu.expand(n_samples, *mu.shape), logvar.expand(n_samples, *mu.shape)
         h = model.reparameterize(mu_s, logvar_s, seed=gen)                   # (K, n, k)
         log_w = (model.log_likelihood(t, h)                                  # (K, n)
                  + _diag_gaussian_log_density(h, torch.zeros_like(h), torch.zeros_like(h))
                  - _diag_gaussian_log_density(h, mu_s, logvar_s))
-        value = torch.logsumexp(log_w, dim=0) - math.log(n_samples)          # (n,)
-    return like(value, x)
+        return torch.logsumexp(log_w, dim=0) - math.log(n_samples)
+
+    return model._on_data(x, bound, name="x")
