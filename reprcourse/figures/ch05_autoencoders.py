@@ -175,8 +175,10 @@ def subspace_angles_plot(angles, *, ax=None, title=None):
         a = np.sort(to_numpy(a, np.float64).ravel())
         ax.plot(np.arange(1, len(a) + 1), a, ("-o", "--s", ":^", "-.D")[j % 4], ms=5,
                 color=color_for(label, OKABE_ITO[j % len(OKABE_ITO)]), label=label)
-    ax.set(xlabel="principal angle (sorted)", ylabel="angle (degrees)", ylim=(0, 92),
-           yticks=[0, 15, 30, 45, 60, 75, 90])
+    n = max(len(np.ravel(a)) for a in angles.values())
+    ax.set(xlabel="principal angle number (sorted)", ylabel="angle (degrees)", ylim=(0, 92),
+           yticks=[0, 15, 30, 45, 60, 75, 90],
+           xticks=[1] + list(range(4, n + 1, 4)) if n >= 4 else range(1, n + 1))
     legend_outside(ax)
     if title:                                   # the legend takes part of the width
         ax.set_title(wrap(title, 0.6 * MAX_WIDTH, 11))
