@@ -7,16 +7,19 @@ sample), prints ✓/✗/○ and returns a :class:`CheckResult` (truthy when pass
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 
-from ..sparse_coding import lipschitz_constant, one_step_encode, soft_threshold, sparse_objective
+from ..sparse_coding import (ista, lipschitz_constant, one_step_encode, soft_threshold,
+                             sparse_objective)
 from ._harness import Case, CheckResult, rng_for, run_check, unit_atoms
 
 __all__ = ["check_soft_thresh", "check_lasso_objective", "check_ista_step", "check_lipschitz",
            "check_fista_momentum", "check_zero_code_threshold", "check_lecture_update",
-           "check_my_ista", "check_one_step_lasso"]
+           "check_my_ista", "check_one_step_lasso", "check_best_sparse_code",
+           "check_loophole_terms"]
 
 
 def _problem(rng, n, d, k, density=0.3):
@@ -156,8 +159,21 @@ def check_zero_code_threshold(zero_code_threshold, *, seed=None) -> CheckResult:
     return run_check("zero_code_threshold", zero_code_threshold, cases)
 
 
+#: What a passing lecture_update check cannot certify (printed after the ✓ line).
+LECTURE_UPDATE_NOTE = ("  (matching soft_threshold on these inputs is the numerical half; the "
+                       "deliverable\n   is the argument why the two rules agree for every z: "
+                       "see the Answer)")
+
+
 def check_lecture_update(lecture_update, *, seed=None) -> CheckResult:
-    """``lecture_update(h, g, alpha, lam)`` -> the lecture's rule, ``thr_{αλ}(h − α g)``."""
+    """``lecture_update(h, g, alpha, lam)`` -> the lecture's rule, ``thr_{αλ}(h − α g)``.
+
+    Output-only: a function that simply calls :func:`soft_threshold` passes too. The cases
+    reject the plausible wrong rules (no clamp, clamping to ``≥ 0`` or by ``|z| ≤ αλ`` without
+    shrinking, the threshold λ instead of αλ, a gradient step with the wrong sign), but the
+    exercise's deliverable is the *argument* that the lecture's rule is soft thresholding; a
+    pass says so in a second line.
+    """
     rng = rng_for("lecture_update", seed)
 
     def cases():
@@ -169,22 +185,32 @@ def check_lecture_update(lecture_update, *, seed=None) -> CheckResult:
         h, g = np.array([1.0, -0.2, 0.0]), np.array([0.1, 0.1, 0.0])
         out.append(Case("h = [1, -0.2, 0], g = [0.1, 0.1, 0], α = 1, λ = 0.5", (h, g, 1.0, 0.5),
                         np.array([0.4, 0.0, 0.0])))
+        h, g = np.array([-3.0, -0.5, 0.5, 3.0]), np.zeros(4)
+        out.append(Case("h = [-3, -0.5, 0.5, 3], g = 0, α = 0.5, λ = 2 (threshold αλ = 1)",
+                        (h, g, 0.5, 2.0), np.array([-2.0, 0.0, 0.0, 2.0])))
         return out
 
-    return run_check("lecture_update", lecture_update, cases)
+    result = run_check("lecture_update", lecture_update, cases)
+    if result:
+        print(LECTURE_UPDATE_NOTE)
+    return result
 
 
 def _ista(X, D, lam, n_iter):
-    alpha = 1.0 / lipschitz_constant(D)
-    H, objectives = np.zeros((X.shape[0], D.shape[1])), []
-    for _ in range(n_iter):
-        H = _ista_step(H, X, D, lam, alpha)
-        objectives.append(sparse_objective(X, D, H, lam))
+    """The package's textbook ISTA (step 1/L, from 0, tol=0) and its objective after each step."""
+    objectives = []
+    H = ista(X, D, lam, n_iter=n_iter, tol=0.0,
+             callback=lambda k, H: objectives.append(sparse_objective(X, D, H, lam)))
     return H, np.array(objectives)
 
 
 def check_my_ista(my_ista, *, seed=None) -> CheckResult:
-    """``my_ista(X, D, lam, n_iter)`` -> ``(H, objectives)`` after ``n_iter`` ISTA steps from 0."""
+    """``my_ista(X, D, lam, n_iter)`` -> ``(H, objectives)`` after ``n_iter`` ISTA steps from 0.
+
+    The reference is :func:`reprcourse.sparse_coding.ista` with ``tol=0`` (the lecture's loop,
+    step ``1/L``), the very comparison the exercise asks for; a correct answer agrees with it
+    to rounding (``atol = 1e-8``).
+    """
     rng = rng_for("my_ista", seed)
 
     def cases():
@@ -196,6 +222,9 @@ def check_my_ista(my_ista, *, seed=None) -> CheckResult:
         X, D, _ = _problem(rng, 1, 4, 8)
         out.append(Case("one sample, λ = 0, 3 iterations", (X, D, 0.0, 3), _ista(X, D, 0.0, 3),
                         atol=1e-8))
+        X, D, _ = _problem(rng, 40, 16, 32)
+        out.append(Case("n = 40, 16×32, λ = 0.5, 50 iterations: ista(X, D, 0.5, n_iter=50, "
+                        "tol=0)", (X, D, 0.5, 50), _ista(X, D, 0.5, 50), atol=1e-8))
         return out
 
     return run_check("my_ista", my_ista, cases)
@@ -217,3 +246,88 @@ def check_one_step_lasso(one_step_lasso, *, seed=None) -> CheckResult:
         return out
 
     return run_check("one_step_lasso", one_step_lasso, cases)
+
+
+def _best_sparse_code(x, D, s):
+    """Brute force: the code with at most ``s`` non-zeros of least ``‖x − Dh‖²``, shape (k,)."""
+    best, best_err = np.zeros(D.shape[1]), float(x @ x)                   # h = 0
+    for size in range(1, s + 1):
+        for S in itertools.combinations(range(D.shape[1]), size):
+            coef = np.linalg.lstsq(D[:, S], x, rcond=None)[0]
+            err = float(((x - D[:, S] @ coef) ** 2).sum())
+            if err < best_err - 1e-12:
+                best_err, best = err, np.zeros(D.shape[1])
+                best[list(S)] = coef
+    return best
+
+
+def _thresholded_support_code(x, D, s):
+    """The s atoms most correlated with x, then least squares on them (not the ℓ0 optimum)."""
+    S = np.sort(np.argsort(-np.abs(x @ D))[:s])
+    h = np.zeros(D.shape[1])
+    h[S] = np.linalg.lstsq(D[:, S], x, rcond=None)[0]
+    return h
+
+
+def _trap(rng, d, k, s):
+    """A sample whose best s-sparse code is *not* least squares on the s most correlated atoms."""
+    while True:
+        D = unit_atoms(rng, d, k)
+        h = np.zeros(k)
+        h[rng.choice(k, s, replace=False)] = rng.choice([-1.0, 1.0], s) * rng.uniform(0.5, 1.5, s)
+        x = D @ h + 0.05 * rng.normal(size=d)
+        best = _best_sparse_code(x, D, s)
+        if np.abs(best - _thresholded_support_code(x, D, s)).max() > 1e-3:
+            return x, D, best
+
+
+def check_best_sparse_code(best_sparse_code, *, seed=None) -> CheckResult:
+    """``best_sparse_code(x, D, s)`` -> the ℓ0 optimum: the code ``h`` (k,) with at most ``s``
+    non-zeros minimising ``‖x − Dh‖²``, found by trying every support of size ≤ s.
+
+    One case is built so that least squares on the ``s`` atoms most correlated with ``x`` (a
+    tempting shortcut) is *not* the optimum; another has ``x = 0`` (the empty code)."""
+    rng = rng_for("best_sparse_code", seed)
+
+    def cases():
+        out = []
+        x, D, best = _trap(rng, 5, 8, 2)
+        out.append(Case("x near a 2-sparse combination, 5×8, s = 2 (the most correlated atoms "
+                        "are not the best pair)", (x, D, 2), best, atol=1e-8))
+        for d, k, s in [(6, 9, 1), (6, 10, 3)]:
+            D, x = unit_atoms(rng, d, k), rng.normal(size=d)
+            out.append(Case(f"random x, {d}×{k}, s = {s}", (x, D, s), _best_sparse_code(x, D, s),
+                            atol=1e-8))
+        D = unit_atoms(rng, 4, 6)
+        out.append(Case("x = 0, s = 2 (the empty code)", (np.zeros(4), D, 2), np.zeros(6)))
+        return out
+
+    return run_check("best_sparse_code", best_sparse_code, cases)
+
+
+def _loophole_terms(X, D, H, lam, c):
+    """(error, penalty) of the pair (cD, H/c): the two terms of the objective, means over rows."""
+    Hc = H / c
+    R = X - Hc @ (c * D).T
+    return float(0.5 * (R ** 2).sum(1).mean()), float(lam * np.abs(Hc).sum(1).mean())
+
+
+def check_loophole_terms(loophole_terms, *, seed=None) -> CheckResult:
+    """``loophole_terms(X, D, H, lam, c)`` -> ``(error, penalty)``: the mean reconstruction term
+    ``½‖x − (cD)(h/c)‖²`` and the mean penalty ``λ‖h/c‖₁`` of the rescaled pair ``(cD, H/c)``
+    (floats). The error does not depend on ``c``; the penalty is ``1/c`` times that of
+    ``(D, H)``."""
+    rng = rng_for("loophole_terms", seed)
+
+    def cases():
+        out = []
+        X, D, H = _problem(rng, 12, 6, 10)
+        for c in (1.0, 3.0, 0.5, 100.0):
+            out.append(Case(f"12 samples, 6×10, λ = 0.5, c = {c:g}", (X, D, H, 0.5, c),
+                            _loophole_terms(X, D, H, 0.5, c)))
+        X, D, H = _problem(rng, 1, 4, 5)
+        out.append(Case("one sample, λ = 2, c = 10", (X, D, H, 2.0, 10.0),
+                        _loophole_terms(X, D, H, 2.0, 10.0)))
+        return out
+
+    return run_check("loophole_terms", loophole_terms, cases)

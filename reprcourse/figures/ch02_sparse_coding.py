@@ -1,4 +1,5 @@
-"""Figures of chapter 2 (sparse coding): the l1 penalty, soft thresholding, convergence."""
+"""Figures of chapter 2 (sparse coding): the dictionaries, the l1 penalty, soft thresholding,
+convergence of ISTA and FISTA, and compression in a fixed basis."""
 
 from __future__ import annotations
 
@@ -9,9 +10,51 @@ from .._torch import to_numpy
 from .._validation import check_scalar
 from .core import (COLORS, MAX_WIDTH, FigureView, ax_or_new, color_for, legend_outside,
                    new_figure, wrap)
-from .images import patch_pairs, patch_pairs_canvas
+from .images import image_grid, patch_pairs, patch_pairs_canvas
 
-__all__ = ["penalty_figure", "soft_threshold_plot", "gap_curves_plot", "SparsityView"]
+__all__ = ["dictionaries_figure", "penalty_figure", "soft_threshold_plot", "gap_curves_plot",
+           "race_figure", "compression_figure", "SparsityView"]
+
+#: Line style and marker per solver, so that the curves differ by more than their colour.
+_SOLVER_STYLE = {"ista": ("-", "o"), "fista": ("--", "s"), "sklearn": (":", None)}
+
+
+def dictionaries_figure(patches, D_dct, D_rand, *, n_freq=11, title=None):
+    r"""Chapter 2: 36 patches, the smoothest DCT atoms and 36 random atoms, side by side.
+
+    Parameters
+    ----------
+    patches : array of shape (n >= 36, 64)
+        8×8 patches, one per row.
+    D_dct : array of shape (64, n_freq² − 1)
+        The overcomplete DCT: separable cosines at ``n_freq`` frequencies per direction in
+        row-major order (vertical frequency, then horizontal), the constant atom dropped.
+    D_rand : array of shape (64, k >= 36)
+    n_freq : int
+        Frequencies per direction of ``D_dct``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    f_row, f_col = np.divmod(np.arange(1, n_freq * n_freq), n_freq)   # each atom's frequencies
+    low = np.flatnonzero((f_row < 5) & (f_col < 5))                   # the 24 smoothest ...
+    blank = np.zeros((D_dct.shape[0], 1))                             # ... and the dropped one
+    fig = new_figure(MAX_WIDTH, 3.2)
+    axes = fig.subplots(1, 3)
+    atoms = {"cmap": "RdBu_r", "symmetric": True, "pad": 2}           # signed: red +, blue −
+    image_grid(np.asarray(patches)[:36], n_cols=6, ax=axes[0], symmetric=True, pad=2,
+               title="36 natural-image\npatches")
+    image_grid(np.hstack([blank, D_dct[:, low]]).T, n_cols=5, ax=axes[1], **atoms,
+               title=f"the 24 smoothest of\n{D_dct.shape[1]} DCT atoms")
+    image_grid(D_rand[:, :36].T, n_cols=6, ax=axes[2], **atoms,
+               title=f"36 of {D_rand.shape[1]}\nrandom atoms")
+    for ax in axes:
+        ax.title.set_fontsize(10)
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 11), fontsize=11)
+    return fig
 
 
 def penalty_figure(*, title=None):
@@ -39,7 +82,11 @@ def penalty_figure(*, title=None):
     a1.plot(h[h > 0], np.ones((h > 0).sum()), color=COLORS["true"], lw=2.5)
     a1.plot([0], [0], "o", color=COLORS["true"], ms=6)
     a1.plot([0], [1], "o", mfc="white", color=COLORS["true"], ms=6)
-    a1.plot(h, np.abs(h), color=COLORS["estimate"], lw=2, label="ℓ1: $|h|$")
+    a1.plot(h, np.abs(h), "--", color=COLORS["estimate"], lw=2, label="ℓ1: $|h|$")
+    a1.annotate("ℓ1", (1.35, 1.35), xytext=(-14, 0), textcoords="offset points",
+                color=COLORS["estimate"], ha="right", va="center")
+    a1.annotate("ℓ0", (-1.35, 1.0), xytext=(0, 6), textcoords="offset points",
+                color=COLORS["true"], ha="center", va="bottom")
     a1.set(xlabel="h", ylabel="penalty", ylim=(-0.05, 1.65), xlim=(-1.6, 1.6),
            title="1-D: ℓ1 is the convex\nenvelope of ℓ0 on the box")
     legend_outside(a1, where="below", ncol=1)
@@ -49,7 +96,7 @@ def penalty_figure(*, title=None):
     h_l2 = a * b / (a @ a)                                        # least-norm point
     t = np.linspace(-1.5, 2.5, 2)
     a2.plot(t, (b - a[0] * t) / a[1], color=COLORS["data"], lw=1.5,
-            label="solutions of $a^Th = b$")
+            label="solutions of $a^{\\mathsf{T}}h = b$")
     r1, r2 = h_l1[1], np.linalg.norm(h_l2)
     a2.fill([r1, 0, -r1, 0], [0, r1, 0, -r1], color=COLORS["estimate"], alpha=0.25,
             label="smallest ℓ1 ball")
@@ -59,8 +106,12 @@ def penalty_figure(*, title=None):
     a2.axhline(0, color=COLORS["true"], lw=2.5, alpha=0.7,
                label="ℓ0 ball $\\|h\\|_0 \\leq 1$ (the axes)")
     a2.axvline(0, color=COLORS["true"], lw=2.5, alpha=0.7)
-    a2.plot(*h_l1, "o", color=COLORS["estimate"], ms=7, label="ℓ1 solution: sparse")
-    a2.plot(*h_l2, "o", color=COLORS["pca"], ms=7, label="ℓ2 solution: dense")
+    a2.plot(*h_l1, "D", color=COLORS["estimate"], ms=7, label="ℓ1 solution: sparse")
+    a2.plot(*h_l2, "s", color=COLORS["pca"], ms=7, label="ℓ2 solution: dense")
+    a2.annotate("ℓ1", h_l1, xytext=(-8, 4), textcoords="offset points", ha="right",
+                color=COLORS["estimate"])
+    a2.annotate("ℓ2", h_l2, xytext=(6, -10), textcoords="offset points", ha="left",
+                color=COLORS["pca"])
     a2.set(xlim=(-1.3, 1.8), ylim=(-1.1, 1.5), aspect="equal", xlabel="$h_1$", ylabel="$h_2$",
            title="2-D: the ℓ1 ball meets the\nline at a vertex")
     legend_outside(a2, where="below", ncol=1, handlelength=1.5)
@@ -104,7 +155,7 @@ def soft_threshold_plot(tau, *, ax=None, title=None):
 
 
 def gap_curves_plot(curves, *, iterations=None, references=None, floor=1e-15, ax=None,
-                    title=None, legend=True):
+                    title=None, legend=True, direct_labels=False):
     r"""Chapter 2: objective gaps ``F(H_k) − F*`` against the iteration, on log-log axes.
 
     Parameters
@@ -115,25 +166,37 @@ def gap_curves_plot(curves, *, iterations=None, references=None, floor=1e-15, ax
     iterations : array of shape (m,), optional
         The iterations at which the gaps were recorded; ``1, ..., m`` by default.
     references : dict of {label: float}, optional
-        Horizontal dashed lines, e.g. the gap of scikit-learn's solution.
+        Horizontal dotted lines, e.g. the gap of scikit-learn's solution.
     floor : float > 0
     ax : matplotlib Axes, optional
     title : str, optional
     legend : bool
         A legend right of the axes; with ``False`` the lines keep their labels, so one
         legend can serve several panels (``fig.legend``).
+    direct_labels : bool
+        Also write each curve's first word at its end, in its colour.
+
+    Solvers differ by line style and marker as well as colour (ISTA solid with circles,
+    FISTA dashed with squares, references dotted).
 
     Returns
     -------
     matplotlib Axes
     """
     ax = ax_or_new(ax)
+    fallback = iter(("-.", "-", "--", ":") * 4)
     for label, gap in curves.items():
         gap = np.maximum(to_numpy(gap, np.float64), floor)
         it = np.arange(1, len(gap) + 1) if iterations is None else to_numpy(iterations)
-        ax.plot(it, gap, label=label, color=color_for(label))
+        key = next((k for k in _SOLVER_STYLE if color_for(label) == COLORS.get(k)), None)
+        ls, marker = _SOLVER_STYLE[key] if key else (next(fallback), None)
+        ax.plot(it, gap, ls=ls, marker=marker, ms=4, markevery=max(1, len(gap) // 8),
+                label=label, color=color_for(label))
+        if direct_labels:
+            ax.annotate(str(label).split()[0], (it[-1], gap[-1]), xytext=(4, 0),
+                        textcoords="offset points", va="center", color=color_for(label))
     for label, value in (references or {}).items():
-        ax.axhline(max(value, floor), ls="--", lw=1.2,
+        ax.axhline(max(value, floor), ls=":", lw=1.5,
                    color=color_for(label, COLORS["bound"]), label=label)
     ax.set(xscale="log", yscale="log", xlabel="iteration k",
            ylabel="objective gap $F(H_k) - F^*$")
@@ -142,6 +205,93 @@ def gap_curves_plot(curves, *, iterations=None, references=None, floor=1e-15, ax
     if title:
         ax.set_title(title)
     return ax
+
+
+def race_figure(gaps, iterations, references=None, *, lam, title=None):
+    r"""Chapter 2: ISTA against FISTA, one panel per dictionary, log-log objective gaps.
+
+    Parameters
+    ----------
+    gaps : dict of {(dictionary, solver): array of shape (m,)}
+        ``F(H_k) − F*`` at ``iterations``, e.g. ``{("random", "ISTA"): ...}``.
+    iterations : array of shape (m,)
+    references : dict of {dictionary: {label: float}}, optional
+        Horizontal reference gaps per panel (e.g. scikit-learn's stopping point).
+    lam : float
+        λ, for the panel titles.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    names = list(dict.fromkeys(name for name, _ in gaps))
+    fig = new_figure(MAX_WIDTH, 4.2)
+    axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
+    for ax, name in zip(axes, names):
+        gap_curves_plot({solver: g for (n, solver), g in gaps.items() if n == name},
+                        iterations=iterations, references=(references or {}).get(name),
+                        ax=ax, legend=False, direct_labels=True,
+                        title=f"{name} dictionary, λ = {lam:g}")
+        ax.set_xlim(right=ax.get_xlim()[1] * 2.5)                  # room for the labels
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
+               ncol=3, frameon=False, fontsize=10)
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 11), fontsize=11)
+    return fig
+
+
+def compression_figure(s, errors, bits=None, *, title=None):
+    r"""Chapter 2: keeping the ``s`` largest coefficients in a fixed basis.
+
+    Left: the relative squared error against ``s`` for each basis (markers, line styles and
+    direct labels, not colour alone). Right (with ``bits``): the bits needed to say *which*
+    ``s`` coefficients are kept, ``log₂ C(d, s)`` against its upper bound ``s log₂ d``.
+
+    Parameters
+    ----------
+    s : array of shape (m,)
+        Numbers of kept coefficients.
+    errors : dict of {basis name: array of shape (m,)}
+        Relative squared errors ``‖X − X_s‖²_F / ‖X‖²_F``.
+    bits : dict of {label: array of shape (m,)}, optional
+        Support bits, e.g. ``{"log₂ C(64, s)": ..., "s log₂ 64": ...}``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    s = to_numpy(s, np.float64)
+    fig = new_figure(MAX_WIDTH, 3.8)
+    axes = fig.subplots(1, 2 if bits else 1, squeeze=False)[0]
+    styles = iter([("-", "o"), ("--", "s"), ("-.", "^"), (":", "D")])
+    palette = iter([COLORS["data"], COLORS["true"], COLORS["pca"], COLORS["estimate"]])
+    ends = []                                                     # label heights so far
+    for i, (name, err) in enumerate(errors.items()):
+        (ls, marker), color = next(styles), color_for(name) or next(palette)
+        err = to_numpy(err, np.float64)
+        axes[0].plot(s, err, ls=ls, marker=marker, ms=4, color=color, label=name,
+                     markevery=(i, 3))
+        close = sum(abs(np.log10(err[-1] / e)) < 0.08 for e in ends)   # labels would touch
+        axes[0].annotate(name, (s[-1], err[-1]), xytext=(4, 9 * close),
+                         textcoords="offset points", va="center", color=color)
+        ends.append(err[-1])
+    axes[0].set(yscale="log", xlabel="coefficients kept per patch, s",
+                ylabel="relative squared error", xlim=(0, s[-1] * 1.45),
+                title="error of the s-term approximation")
+    if bits:
+        for (name, b), ls in zip(bits.items(), ("-", "--")):
+            b = to_numpy(b, np.float64)
+            axes[1].plot(s, b, ls=ls, color=COLORS["bound"], label=name)
+        axes[1].set(xlabel="s", ylabel="bits for the support",
+                    title="which s coefficients: bits")
+        axes[1].legend(loc="upper left")
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH, 11), fontsize=11)
+    return fig
 
 
 class SparsityView(FigureView):
@@ -171,8 +321,11 @@ class SparsityView(FigureView):
         gs = self.fig.add_gridspec(2, 2, height_ratios=(1.3, 1), left=0.1, right=0.98,
                                    bottom=0.02, top=0.86, hspace=0.4, wspace=0.35)
         a_nnz, a_err = self.fig.add_subplot(gs[0, 0]), self.fig.add_subplot(gs[0, 1])
-        self.lines = {name: (a_nnz.plot(p["lam"], p["nnz"], color=colors[name], label=name)[0],
-                             a_err.plot(p["lam"], p["error"], color=colors[name])[0])
+        styles = dict(zip(paths, [("-", "o"), ("--", "s"), ("-.", "^"), (":", "D")] * 4))
+        self.lines = {name: tuple(ax.plot(p["lam"], p[key], color=colors[name],
+                                          ls=styles[name][0], marker=styles[name][1], ms=3,
+                                          label=name)[0]
+                                  for ax, key in ((a_nnz, "nnz"), (a_err, "error")))
                       for name, p in paths.items()}
         self.marks = (a_nnz.plot([], [], "o", ms=8)[0], a_err.plot([], [], "o", ms=8)[0])
         a_nnz.set(xscale="log", yscale="log", xlabel="λ", ylabel="non-zeros per sample")
