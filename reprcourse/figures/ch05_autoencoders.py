@@ -7,8 +7,8 @@ import numpy as np
 
 from .._torch import to_numpy
 from .._validation import check_array
-from .core import (COLORS, MAX_WIDTH, FigureView, ax_or_new, color_for, legend_outside,
-                   new_figure, wrap)
+from .core import (COLORS, MAX_WIDTH, OKABE_ITO, FigureView, ax_or_new, color_for,
+                   legend_outside, new_figure, wrap)
 from .images import tile_images
 
 __all__ = ["threshold_claim_plot", "threshold_claim_figure", "grouped_bars_plot",
@@ -104,8 +104,6 @@ def threshold_claim_figure(noise, errors, *, title=None):
     return fig
 
 
-#: Colour-blind-safe colours (Okabe & Ito 2008) for bars whose label names no course object.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 #: Hatch patterns: the second cue besides colour, one per bar label.
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
 

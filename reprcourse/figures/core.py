@@ -36,23 +36,30 @@ from PIL import Image
 
 from .._torch import to_numpy
 
-__all__ = ["COLORS", "STYLE", "MAX_WIDTH", "DPI", "use_course_style", "course_style",
+__all__ = ["COLORS", "OKABE_ITO", "STYLE", "MAX_WIDTH", "DPI", "use_course_style", "course_style",
            "new_figure",
            "FigureView", "png_bytes", "ax_or_new", "color_for", "wrap", "legend_outside", "line_plot",
            "loss_curves_plot"]
 
-#: The same colour for the same object in every chapter.
+#: The Okabe & Ito (2008) palette: eight colours that stay apart under the common colour-vision
+#: deficiencies (tests/test_figure_colours.py simulates them). Colour is never the only cue:
+#: figures add line styles, markers, hatches or direct labels.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000")
+
+#: The same colour for the same object in every chapter (from :data:`OKABE_ITO`; objects that
+#: share a figure get colours that a colour-blind reader can tell apart).
 COLORS = {
     "data": "#7f7f7f",        # samples, inputs
-    "true": "#1f77b4",        # ground truth (h*, planted dictionary, original image)
-    "estimate": "#d62728",    # what the method recovered or reconstructed
-    "ista": "#ff7f0e",
-    "fista": "#2ca02c",
-    "sklearn": "#9467bd",
-    "pca": "#8c564b",
-    "kmeans": "#e377c2",
-    "autoencoder": "#17becf",
-    "vae": "#bcbd22",
+    "true": "#0072B2",        # ground truth (h*, planted dictionary, original image): blue
+    "estimate": "#D55E00",    # what the method recovered or reconstructed: vermillion
+    "ista": "#E69F00",        # orange
+    "fista": "#009E73",       # bluish green
+    "sklearn": "#000000",     # black: a reference, like the bounds
+    "pca": "#56B4E9",         # sky blue
+    "kmeans": "#CC79A7",      # reddish purple
+    "autoencoder": "#0072B2",  # blue (never beside a ground truth)
+    "vae": "#E69F00",         # orange (never beside ISTA)
     "bound": "#000000",       # theoretical bounds and regions, markers
 }
 
