@@ -55,6 +55,10 @@ WRONG = {
     "lecture_update": lambda h, g, a, lam: h - a * g - a * lam * np.sign(h - a * g),  # no clamp
     "my_ista": lambda X, D, lam, n: sol.solution_my_ista(X, D, lam, n + 1),   # off by one
     "one_step_lasso": lambda X, Q, lam: X @ Q,
+    "best_sparse_code": lambda x, D, s: ch02._thresholded_support_code(x, D, s),  # greedy
+    "loophole_terms": lambda X, D, H, lam, c: (
+        float(0.5 * ((X - H @ D.T) ** 2).sum(1).mean()),
+        float(lam * np.abs(H).sum(1).mean())),                           # penalty not / c
     "one_step_code": lambda X, D, lam: _hard(X @ D, lam),
     "coherence": lambda D: float(np.abs(D.T @ D - np.diag(np.diag(D.T @ D))).max()),  # no norm.
     "predict_theorem1": lambda h, lam: bool(lam < np.abs(h).max()),
@@ -213,11 +217,11 @@ def test_ista_step_reference_is_the_package_ista():
     X, D = rng.normal(size=(6, 5)), rng.normal(size=(5, 8))
     D /= np.linalg.norm(D, axis=0)
     H, objectives = sol.solution_my_ista(X, D, 0.3, 10)
-    textbook = ista(X, D, 0.3, n_iter=10, tol=0.0, method="textbook")
+    textbook = ista(X, D, 0.3, n_iter=10, tol=0.0)
     np.testing.assert_allclose(H, textbook, atol=1e-8)
     assert np.all(np.diff(objectives) <= 1e-12)
     step = sol.solution_ista_step(np.zeros((6, 8)), X, D, 0.3, 1 / lipschitz_constant(D))
-    one = ista(X, D, 0.3, n_iter=1, tol=0.0, method="textbook")
+    one = ista(X, D, 0.3, n_iter=1, tol=0.0)
     np.testing.assert_allclose(step, one, atol=1e-10)
 
 

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from reprcourse import figures as F  # noqa: E402
+from reprcourse.figures import ch02_sparse_coding as C2  # noqa: E402
 from reprcourse.figures import ch05_autoencoders as C5  # noqa: E402
 from reprcourse.figures import core  # noqa: E402
 
@@ -165,6 +166,18 @@ FIGURES = {
     "gap_curves_plot": lambda: F.gap_curves_plot(
         {"ISTA": np.logspace(0, -4, 20), "FISTA (restarted)": np.logspace(0, -12, 20)},
         references={"scikit-learn lasso_cd": 1e-6}, title="gaps"),
+    "dictionaries_figure": lambda: C2.dictionaries_figure(
+        RNG.standard_normal((40, 64)), RNG.standard_normal((64, 120)),
+        RNG.standard_normal((64, 128)), title="patches and two dictionaries " * 3),
+    "race_figure": lambda: C2.race_figure(
+        {(n, s): np.logspace(0, -e, 20) for n in ("random", "DCT")
+         for s, e in (("ISTA", 3), ("FISTA", 9))}, np.arange(1, 21),
+        {"random": {"scikit-learn lasso_cd": 1e-8}}, lam=0.5, title="the race " * 8),
+    "compression_figure": lambda: C2.compression_figure(
+        np.arange(1, 33), {"pixels": np.linspace(0.9, 0.1, 32),
+                           "DCT": np.logspace(-0.2, -1.7, 32),
+                           "PCA": np.logspace(-0.2, -1.69, 32)},
+        {"exact": np.arange(1, 33) * 2.0, "bound": np.arange(1, 33) * 6.0}, title="top-s"),
     "one_step_plot": lambda: F.one_step_plot(np.r_[1.0, 0, 0, -1.5], np.r_[0.9, 0.2, 0, -1.2],
                                              np.r_[0.4, 0, 0, -0.7], 0.5, title="one step"),
     "one_step_plot in a caller's axes": lambda: _with_ax(

@@ -93,3 +93,24 @@ def test_sparsity_widget_bad_input(problem, kwargs, error, match):
     with pytest.raises(error, match=match):
         sparsity_widget(X, args["D"], args["lams"], show=args["show"], shape=(4, 4),
                         mode="live")
+
+
+def test_chapter_2_figures_do_not_separate_by_colour_alone(problem):
+    """ISTA/FISTA curves, the ℓ1/ℓ2 solutions and the widget's dictionaries differ by line
+    style or marker as well as colour (issue 25)."""
+    from reprcourse.figures import ch02_sparse_coding as C2
+    ax = C2.gap_curves_plot({"ISTA": np.logspace(0, -3, 10), "FISTA": np.logspace(0, -9, 10)})
+    ista_line, fista_line = ax.get_lines()[:2]
+    assert ista_line.get_linestyle() != fista_line.get_linestyle()
+    assert ista_line.get_marker() != fista_line.get_marker()
+    fig = C2.penalty_figure()
+    markers = {line.get_label(): line.get_marker() for line in fig.axes[1].get_lines()}
+    assert markers["ℓ1 solution: sparse"] != markers["ℓ2 solution: dense"]
+    X, D, Q = problem
+    paths = {name: lasso_path(X, Dn, LAMS, n_keep=2) for name, Dn in
+             {"random": D, "PCA basis": Q}.items()}
+    view = C2.SparsityView(paths, X[:2], colors={"random": "C0", "PCA basis": "C1"},
+                           n_atoms={"random": 24, "PCA basis": 16}, shape=(4, 4))
+    first, second = (pair[0] for pair in view.lines.values())
+    assert (first.get_linestyle(), first.get_marker()) != (second.get_linestyle(),
+                                                           second.get_marker())
