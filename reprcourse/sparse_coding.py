@@ -358,8 +358,9 @@ def fista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, restart=False, callback=
         Y_{k+1} = H_k + \tfrac{t_k - 1}{t_{k+1}}\,(H_k - H_{k-1}),
 
     with ``Y_1 = H_0`` and ``t_1 = 1``. The objective gap falls as ``O(1/k²)`` instead of
-    ISTA's ``O(1/k)``. With ``restart=True`` the momentum is reset (``t = 1``) whenever the
-    objective goes up (O'Donoghue & Candès 2015). Every iteration is exactly this update
+    ISTA's ``O(1/k)``. With ``restart=True`` a row's momentum is reset (``t = 1``) whenever
+    its objective goes up (O'Donoghue & Candès 2015); rows are independent problems, each
+    with its own ``t``. Every iteration is exactly this update
     with the step ``1/L``; for codes fast, use :func:`sparse_encode`.
 
     Parameters
@@ -399,16 +400,17 @@ def fista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, restart=False, callback=
         raise TypeError(f"restart must be True or False, got {restart!r}")
     G = D.T @ D                                                    # (k, k)
     XD = X @ D                                                     # (n, k)
-    Y, t = H, 1.0                                                  # (n, k) extrapolated point
+    Y = H                                                          # (n, k) extrapolated point
+    t = torch.ones(X.shape[0], 1, dtype=H.dtype, device=H.device)  # (n, 1) one t per row
     F = _objective_rows(X, D, H, lam) if restart else None         # (n,) for the restart test
     for k in range(1, n_iter + 1):
         H_new = soft_threshold_(Y - alpha * (Y @ G - XD), alpha * lam)  # (n, k) step from Y
-        t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+        t_new = 0.5 * (1.0 + torch.sqrt(1.0 + 4.0 * t * t))        # (n, 1)
         Y = H_new + ((t - 1.0) / t_new) * (H_new - H)              # (n, k) momentum
         if restart:
             F_new = _objective_rows(X, D, H_new, lam)              # (n,)
-            if bool((F_new > F).any()):                            # went up: drop the momentum
-                t_new, Y = 1.0, H_new
+            up = F_new > F                                         # these rows drop momentum
+            t_new[up], Y[up] = 1.0, H_new[up]
             F = F_new
         H, t = H_new, t_new
         if callback is not None:

@@ -1,5 +1,7 @@
 """Tests of reprcourse.solvers.homotopy: the LARS-lasso path reaches the certified lasso optimum."""
 
+import os
+
 import numba
 import numpy as np
 import pytest
@@ -188,3 +190,12 @@ def test_sparse_encode_default_is_the_homotopy_and_fista_is_always_fista():
     assert seen == [1, 2, 3]
     engine = sparse_encode(X, D, 0.1, algorithm="fista", tol=1e-10)
     np.testing.assert_allclose(engine, lasso_lars(X, D, 0.1), atol=1e-6)
+
+
+def test_homotopy_leaves_no_spinning_threads_behind():
+    """After lasso_lars, later torch work runs at its usual speed: numba's work-queue layer
+    (not its OpenMP layer, whose threads spin after a parallel region and once slowed every
+    later call 10-25x on 2 cores)."""
+    X, D = problem(12, n=300, d=16, k=32)
+    lasso_lars(X, D, 0.1)
+    assert numba.threading_layer() in ("workqueue", os.environ.get("NUMBA_THREADING_LAYER"))
