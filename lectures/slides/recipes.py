@@ -17,12 +17,11 @@ import numpy as np
 
 from reprcourse import fista
 from reprcourse.data import digits, mnist, natural_patches, textures, extract_patches
-from reprcourse.data import word_vectors
 from reprcourse.figures import (atoms_vs_pca_figure, code_stems_figure, coherence_phase_figure,
                                 explained_variance_plot, filters_figure, image_rows_figure,
                                 inpainting_figure, latent_map_figure, new_figure,
                                 noise_phase_figure, one_step_plot, penalty_figure,
-                                soft_threshold_plot, threshold_claim_figure, word_senses_figure)
+                                soft_threshold_plot, threshold_claim_figure)
 from reprcourse.structure import kmeans, pca
 
 SEED = 0
@@ -174,8 +173,10 @@ def _learned():
 def atoms_vs_pca():
     """Chapter 4, "What the atoms look like"."""
     X, D, H = _learned()
-    return atoms_vs_pca_figure(D, pca(X, n_components=63).components, n_show=25,
-                               usage=(H != 0).mean(axis=0))
+    fig = atoms_vs_pca_figure(D, pca(X, n_components=63).components, n_show=25,
+                              usage=(H != 0).mean(axis=0))
+    fig.suptitle("")                      # the slide's heading says it
+    return fig
 
 
 @figure
@@ -193,20 +194,6 @@ def inpainting():
     smooth = smooth_fill(target, mask, sigma=1.5)
     return inpainting_figure(target, mask, {"learned dictionary": filled,
                                             "smoothing baseline": smooth})
-
-
-@figure
-def word_senses():
-    """Chapter 4, "Application 2: the senses of a word" (two words on a slide)."""
-    from reprcourse.dictionary_learning import learn_dictionary
-    from reprcourse.polysemy import atom_neighbours, word_senses as senses_of
-    words, V = word_vectors(10_000, normalize=True)
-    V = V - V.mean(axis=0)
-    V /= np.linalg.norm(V, axis=1, keepdims=True)
-    D_w, H_w = learn_dictionary(V, 300, 0.15, n_iter=10, seed=SEED, progress=False)
-    near = atom_neighbours(D_w, V, words, n_near=6)
-    senses = {w: senses_of(w, words, H_w, near, n_senses=5) for w in ("tie", "spring")}
-    return word_senses_figure(senses)
 
 
 # ---------------------------------------------------------------- part 5
