@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= 2
 
 .PHONY: all venv book test test-package test-notebooks test-numerics lab lab-check student student-check outputs \
-	site-check bench clean
+	site-check slides slides-check bench clean
 
 all: test
 
@@ -26,6 +26,22 @@ venv: $(STAMP)
 ## plain `jupyter-book build .` gives the same site.
 book: $(STAMP)
 	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/jupyter-book build . --all -W --keep-going
+	$(SLIDES) --site _build/html
+
+## The lecture slides: one offline reveal.js deck per part of the lecture into _build/slides
+## (figures and sliders drawn by reprcourse at slide size), and into _build/html/slides when
+## the site is built, where its page "Instructors: slides" links them.
+SLIDES = OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python scripts/build_slides.py --out _build/slides
+slides: $(STAMP)
+	$(SLIDES) $(if $(wildcard _build/html/index.html),--site _build/html)
+
+## Open every deck in headless Chromium at 1280 x 720: reveal.js running, every slide fits,
+## math typeset, text >= 24 px, notes, no console error, no request off 127.0.0.1, sliders.
+## Screenshots: _build/slides-check.
+slides-check: slides
+	$(CHROMIUM)
+	REPRCOURSE_SLIDES_CHECK=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests/browser/test_slides.py \
+		-q -p no:cacheprovider
 
 ## Build the site, then open every page in headless Chromium as a visitor would (no network):
 ## console errors, MathJax, static sliders, requests off localhost. Screenshots: _build/site-check.
