@@ -39,7 +39,7 @@ def _course_style():
         yield
 
 
-def effective_px(fontsize_pt, fig, dpi=F.DPI):
+def effective_px(fontsize_pt, fig, dpi=core.DPI):
     """Height in page pixels of a ``fontsize_pt`` text of ``fig`` shown in the column."""
     width_px = fig.get_figwidth() * dpi
     return fontsize_pt * dpi / 72 * min(1.0, COLUMN_PX / width_px)
@@ -60,7 +60,7 @@ def rendered(fig):
     return canvas.get_renderer(), drawn
 
 
-def check_readable(fig, dpi=F.DPI):
+def check_readable(fig, dpi=core.DPI):
     """Fail on a text below 10 px at display width, or outside the figure."""
     renderer, drawn = rendered(fig)
     box = fig.bbox
@@ -113,7 +113,7 @@ def check(result):
     fig = result.figure if isinstance(result, Axes) else result
     fig = fig.axes.figure if hasattr(fig, "axes") and not isinstance(fig, Figure) else fig
     assert isinstance(fig, Figure)
-    assert fig.get_figwidth() <= F.MAX_WIDTH + 1e-9, "wider than the column shows unscaled"
+    assert fig.get_figwidth() <= core.MAX_WIDTH + 1e-9, "wider than the column shows unscaled"
     check_legends_clear(fig, check_readable(fig))
     return fig
 
@@ -161,6 +161,11 @@ FIGURES = {
     "code_stems_figure": lambda: F.code_stems_figure(
         {"PCA code": RNG.standard_normal(32), "k-means code": np.eye(10)[3],
          "sparse code": np.where(RNG.random(32) > 0.8, 1.0, 0.0)}, title="codes " * 12),
+    "kmeans_centres_figure": lambda: F.kmeans_centres_figure(
+        RNG.random((10, 64)), np.arange(300) % 10, np.arange(300) % 7),
+    "clusters_and_digits_figure": lambda: F.clusters_and_digits_figure(
+        RNG.standard_normal((300, 2)), np.arange(300) % 10, np.arange(300) % 7,
+        center_images=RNG.random((10, 64)), image_shape=(8, 8)),
     "penalty_figure": lambda: F.penalty_figure(title="ℓ1 is the convex stand-in for ℓ0"),
     "soft_threshold_plot": lambda: F.soft_threshold_plot(0.5, title="soft thresholding"),
     "gap_curves_plot": lambda: F.gap_curves_plot(
@@ -199,6 +204,9 @@ FIGURES = {
         suptitle="theorem 3"),
     "atoms_vs_pca_figure": lambda: F.atoms_vs_pca_figure(ATOMS, ATOMS.T, n_show=64,
                                                          usage=RNG.random(40)),
+    "few_atoms_figure": lambda: F.few_atoms_figure(
+        ATOMS[:, 0], ATOMS[:, :3], np.array([0.5, -0.3, 0.2])),
+    "atom_frequency_figure": lambda: F.atom_frequency_figure(ATOMS, ATOMS.T),
     "inpainting_figure": lambda: F.inpainting_figure(
         RNG.random((16, 16)), RNG.random((16, 16)) > 0.5,
         {"learned dictionary": RNG.random((16, 16)), "smoothing baseline": RNG.random((16, 16))},
@@ -382,7 +390,7 @@ def test_a_view_frame_redrawn_in_place_looks_like_a_full_draw(name):
     view = build[name]()
     for k in (1, 2, 3):
         frames[name](view, k)
-        fast = view.render(F.DPI).copy()
+        fast = view.render(core.DPI).copy()
         canvas = FigureCanvasAgg(view.fig)
         canvas.draw()
         full = np.asarray(canvas.buffer_rgba())

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from IPython.display import HTML, Image  # noqa: E402
 
-from reprcourse.widgets import (MAX_FRAMES, core, interactive_figure,  # noqa: E402
-                                static_frames, widget_mode)
+from reprcourse.widgets import core, interactive_figure, widget_mode  # noqa: E402
+from reprcourse.widgets.core import MAX_FRAMES, static_frames  # noqa: E402
 
 
 def draw(lam, kind):

@@ -18,14 +18,15 @@ Each widget computes everything up front; a control move only redraws a figure b
 """
 
 from .ch02_sparse_coding import sparsity_widget
-from .ch03_recovery import coherence_widget, one_step_widget, verdict
+from .ch03_recovery import coherence_widget, one_step_widget
 from .ch04_dictionary_learning import dictionary_lambda_widget
 from .ch05_autoencoders import denoising_widget
 from .ch06_vae import latent_walk_widget
-from .core import (LIVE_DPI, MAX_FRAMES, STATIC_DPI, check_choices, check_grid, closest,
-                   interactive_figure, static_frames, widget_mode)
+from .core import interactive_figure, widget_mode
 
-__all__ = ["widget_mode", "interactive_figure", "static_frames", "MAX_FRAMES", "LIVE_DPI",
-           "STATIC_DPI", "check_grid", "check_choices", "closest",
-           "sparsity_widget", "one_step_widget", "coherence_widget", "verdict",
-           "dictionary_lambda_widget", "denoising_widget", "latent_walk_widget"]
+# The chapters' widgets, and the two pieces for building one: interactive_figure (live
+# ipywidgets in a kernel, kernel-free frames on the site) and widget_mode. The machinery
+# (frame grids, resolutions, the HTML template) stays in .core.
+__all__ = ["widget_mode", "interactive_figure", "sparsity_widget", "one_step_widget",
+           "coherence_widget", "dictionary_lambda_widget", "denoising_widget",
+           "latent_walk_widget"]
