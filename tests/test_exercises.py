@@ -11,7 +11,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # tests/notebook_solutions.py
 import notebook_solutions  # noqa: E402
 from reprcourse import lipschitz_constant, soft_threshold
-from reprcourse.exercises import ch01, ch02, ch03, ch04, ch05, ch06
+from reprcourse.exercises import ch00, ch01, ch02, ch03, ch04, ch05, ch06
 from reprcourse.exercises._harness import Case, run_check, short
 from reprcourse.instances import equicorrelated_dictionary
 from reprcourse.models import Autoencoder, SparseAutoencoder, VAE, corrupt
@@ -21,7 +21,7 @@ from reprcourse.sparse_coding import ista, sparse_objective
 
 sol = notebook_solutions.load()       # the solution cells of the chapters, as students see them
 
-MODULES = (ch01, ch02, ch03, ch04, ch05, ch06)
+MODULES = (ch00, ch01, ch02, ch03, ch04, ch05, ch06)
 
 
 def _hard(x, tau):
@@ -35,6 +35,10 @@ def _bce_mean_over_pixels(x, W, b, c):
 
 # One plausible wrong answer per exercise: the mistakes students make.
 WRONG = {
+    # farthest class mean instead of the nearest
+    "centre_digits": lambda X, y, C: (lambda M: (M, ((C[:, None] - M[None]) ** 2).sum(-1)
+                                                 .argmax(1)))(
+        np.stack([X[y == c].mean(0) for c in range(10)])),
     "pca_directions": lambda X, k: np.linalg.svd(X, full_matrices=False)[2][:k],  # no centring
     "assign_labels": lambda X, C: ((X[:, None] - C[None]) ** 2).sum(-1).argmax(1),
     "update_centres": lambda X, lab, k: np.stack([X[lab == j].sum(0) for j in range(k)]),
