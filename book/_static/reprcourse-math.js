@@ -27,9 +27,26 @@
     });
   }
 
+  function markWide() {
+    var inline = document.querySelectorAll("mjx-container:not([display='true'])");
+    inline.forEach(function (math) { math.classList.remove("rc-math-wide"); });
+    inline.forEach(function (math) {
+      var block = math.parentNode.closest("p, li, dd, td, th, div") || math.parentNode;
+      if (math.getBoundingClientRect().width > block.clientWidth + 1) {
+        math.classList.add("rc-math-wide");
+      }
+    });
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(markWide, 150);
+  });
+
   function whenTypeset(triesLeft) {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(glue);
+      MathJax.startup.promise.then(glue).then(markWide);
     } else if (triesLeft > 0) {
       setTimeout(function () { whenTypeset(triesLeft - 1); }, 100);
     }
