@@ -16,8 +16,6 @@
  *     marked decorative.
  *  4. Toggle buttons and hidden cells say what they open: "Show answer", "Show solution",
  *     "Show figure description" instead of "Toggle hidden content".
- *  5. Figure outputs and widget frames that scroll sideways (on a phone they keep their
- *     natural size, see reprcourse.css) get the class `rc-scroll-x`: a shadow cue.
  */
 (function () {
   "use strict";
@@ -70,9 +68,19 @@
   }
 
   function quietIcons() {
-    document.querySelectorAll(".theme-switch-button i").forEach(function (icon) {
-      icon.removeAttribute("title");
-      icon.setAttribute("aria-hidden", "true");
+    // Font Awesome may turn each <i title> into an <svg> with a <title> after this runs:
+    // quiet both forms, now and whenever the button's content changes.
+    document.querySelectorAll(".theme-switch-button").forEach(function (button) {
+      function quiet() {
+        button.querySelectorAll("i, svg").forEach(function (icon) {
+          icon.removeAttribute("title");
+          icon.removeAttribute("aria-labelledby");
+          icon.setAttribute("aria-hidden", "true");
+          icon.querySelectorAll("title").forEach(function (t) { t.remove(); });
+        });
+      }
+      quiet();
+      new MutationObserver(quiet).observe(button, {childList: true, subtree: true});
     });
   }
 
@@ -111,18 +119,6 @@
     });
   }
 
-  // 5. Scroll cue on figure boxes wider than the screen.
-  function markScrollBoxes() {
-    document.querySelectorAll(".cell_output, .rc-frame").forEach(function (box) {
-      box.classList.toggle("rc-scroll-x", box.scrollWidth > box.clientWidth + 1);
-    });
-  }
-  var timer = null;
-  window.addEventListener("resize", function () {
-    clearTimeout(timer);
-    timer = setTimeout(markScrollBoxes, 150);
-  });
-
   ready(function () {
     forwardToggles();
     fixBibliography();
@@ -132,8 +128,5 @@
   });
   // sphinx-togglebutton adds its buttons on DOMContentLoaded, after this file's handler
   // would run if registered first; the load event comes after both.
-  window.addEventListener("load", function () {
-    nameToggleButtons();
-    markScrollBoxes();
-  });
+  window.addEventListener("load", nameToggleButtons);
 })();
