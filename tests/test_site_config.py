@@ -225,7 +225,7 @@ def test_accessibility_settings(sphinx_config):
     assert settings["inTabOrder"] is False
     assert "reprcourse-a11y.js" in sphinx_config["html_js_files"]
     templates = [ROOT / p for p in sphinx_config["templates_path"]]
-    assert (templates[0] / "components" / "search-button-field.html").is_file()
+    assert (templates[0] / "search-button-field.html").is_file()
     axe = ROOT / "tests" / "browser" / "vendor" / "axe-core"
     assert (axe / "axe.min.js").read_text()[:20].startswith("/*! axe v4.14.1")
     assert (axe / "LICENSE").is_file()

@@ -47,7 +47,9 @@ def pytest_ignore_collect(collection_path, config):
     """Skip this folder in a plain ``pytest tests`` run (the package tests)."""
     if os.environ.get("REPRCOURSE_BROWSER_TESTS") == "1" or _named_on_command_line(config):
         return None
-    return collection_path.parent == HERE and collection_path.name.startswith("test_")
+    if collection_path.parent == HERE and collection_path.name.startswith("test_"):
+        return True
+    return None
 
 
 @pytest.fixture(scope="session")
