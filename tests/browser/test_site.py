@@ -384,3 +384,24 @@ def test_phone_widget_controls_stack(phone):
         const input = l.querySelector("input").getBoundingClientRect();
         return {stacked: input.top >= label.bottom - 1, width: input.width}; })""")
     assert [r for r in rows if not r["stacked"] or r["width"] < 150] == []
+
+
+# --- dark mode (on when the operating system is dark) -----------------------------------------
+
+DARK_PAGES = ["book/02_sparse_coding.html", "book/03_ista_recovery.html", "book/references.html"]
+
+
+@pytest.mark.parametrize("path", DARK_PAGES, ids=page_id)
+def test_dark_mode_axe_finds_no_violation_and_figures_are_not_dimmed(path, browser, site_url,
+                                                                      request):
+    visit = open_page(browser, request, site_url, path,
+                      {**DESKTOP, "color_scheme": "dark"}, "dark")
+    try:
+        page = visit.page
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        assert axe_violations(page) == []
+        filters = page.locator(".bd-article .cell_output img").evaluate_all(
+            "els => els.map(e => getComputedStyle(e).filter)")
+        assert [f for f in filters if f != "none"] == []
+    finally:
+        visit.page.context.close()
