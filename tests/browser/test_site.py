@@ -4,6 +4,7 @@ Every page of ``_toc.yml`` (plus the index and search pages) is opened once on a
 (1280 × 900) and once on a phone (390 × 844, touch); the tests below read that one page.
 Run after ``make book``: ``make site-check``, or e.g.
 ``pytest tests/browser/test_site.py -k "02_sparse and phone" --screenshot on --output DIR``.
+``SITE_DIR`` checks a site built elsewhere (default ``_build/html``).
 """
 
 from __future__ import annotations
