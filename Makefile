@@ -43,11 +43,15 @@ slides-check: slides
 	REPRCOURSE_SLIDES_CHECK=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests/browser/test_slides.py \
 		-q -p no:cacheprovider
 
-## Build the site, then open every page in headless Chromium as a visitor would (no network):
-## console errors, MathJax, static sliders, requests off localhost. Screenshots: _build/site-check.
+## Build the site, then open every page in headless Chromium as a visitor would (no network),
+## at 1 280 px and on a 390-px phone: tests/browser/test_site.py (pytest + pytest-playwright):
+## console errors, MathJax, static sliders, requests off localhost, code widths, axe-core
+## WCAG 2.1 AA, drawers, formulas and figures on a phone. Failures leave screenshots in
+## _build/site-check. One page: `$(BIN)/python -m pytest tests/browser/test_site.py -k 02_sparse`.
 site-check: book
 	$(CHROMIUM)
-	$(BIN)/python scripts/site_check.py _build/html --out _build/site-check
+	$(BIN)/python -m pytest tests/browser/test_site.py -p no:cacheprovider -q \
+		--output _build/site-check
 
 ## Package tests, then every notebook under nbval.
 test: test-package test-notebooks
@@ -83,11 +87,12 @@ lab: $(STAMP)
 CHROMIUM := test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 ## Open every chapter in a real JupyterLab in headless Chromium as a student would: clear the
-## outputs, Run All, then check cells, errors, raw MyST, sliders, code width. Screenshots:
-## _build/lab-check.
+## outputs, Run All, then check cells, errors, raw MyST, sliders, code width
+## (tests/browser/test_lab.py; failures leave screenshots in _build/lab-check).
 lab-check: $(STAMP)
 	$(CHROMIUM)
-	MPLBACKEND=Agg $(BIN)/python scripts/lab_check.py --out _build/lab-check
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests/browser/test_lab.py -p no:cacheprovider -q \
+		--output _build/lab-check
 
 ## The student edition: every chapter without its `solution` cells, into _build/student.
 student: $(STAMP)

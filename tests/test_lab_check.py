@@ -1,4 +1,5 @@
-"""The pure parts of scripts/lab_check.py and scripts/browser.py (no browser, no JupyterLab)."""
+"""The pure parts of the browser tests (tests/browser/browser_helpers.py): no browser, no
+JupyterLab."""
 
 import json
 import re
@@ -7,24 +8,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 
-lab_check = pytest.importorskip("lab_check")     # needs playwright (in requirements.txt)
-import browser  # noqa: E402
-
-CHAPTERS = ["book/00_introduction.ipynb", "book/02_sparse_coding.ipynb",
-            "book/05_autoencoders.ipynb", "book/05b_deep_autoencoders.ipynb"]
-
-
-def test_select_chapters_by_number_stem_or_path_in_toc_order():
-    pick = lab_check.select_chapters
-    assert pick(CHAPTERS, None) == CHAPTERS
-    assert pick(CHAPTERS, ["02", "00"]) == CHAPTERS[:2]
-    assert pick(CHAPTERS, ["05b"]) == [CHAPTERS[3]]
-    assert pick(CHAPTERS, ["05_autoencoders"]) == [CHAPTERS[2]]
-    assert pick(CHAPTERS, ["book/02_sparse_coding.ipynb"]) == [CHAPTERS[1]]
-    with pytest.raises(ValueError, match="no chapter matches '07'"):
-        pick(CHAPTERS, ["07"])
+import browser_helpers as lab_check  # noqa: E402
+import browser_helpers as browser  # noqa: E402
 
 
 def test_prompt_counts():
@@ -97,13 +84,17 @@ def test_toc_documents_and_site_pages(tmp_path):
                                           "lectures/01_b"]
 
 
-def test_is_local_and_summary():
+def test_is_local():
     assert browser.is_local("http://127.0.0.1:8888/lab")
     assert browser.is_local("data:image/png;base64,AAAA")
     assert not browser.is_local("https://cdn.jsdelivr.net/npm/x.js")
-    reports = [browser.PageReport("a"), browser.PageReport("b", problems=["x"])]
-    assert browser.summary_line(reports) == "1 passed, 1 failed"
-    assert browser.summary_line(reports[:1], extra_failed=0) == "1 passed, 0 failed"
+
+
+def test_file_name_alt_texts():
+    assert browser.looks_like_file_name("../_images/3f2a9c.png")
+    assert browser.looks_like_file_name("figure_02.PNG")
+    assert not browser.looks_like_file_name("Figure for λ = 0.1")
+    assert not browser.looks_like_file_name("")
 
 
 def test_describe_overflow_caps_the_list():

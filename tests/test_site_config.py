@@ -5,7 +5,6 @@ catch the usual ways an offline site silently breaks before anyone builds it.
 """
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -13,10 +12,9 @@ import pytest
 import yaml
 from jupyter_book.config import get_final_config
 from sphinx.util.matching import Matcher
+from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import browser  # noqa: E402  (scripts/browser.py: the toc walk the site check uses)
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -26,7 +24,7 @@ LECTURES = ["01_unsupervised_tasks", "02_sparse_coding", "03_ista_recovery",
 
 
 def toc_files():
-    return browser.toc_documents(ROOT / "_toc.yml")
+    return list(parse_toc_yaml(ROOT / "_toc.yml"))
 
 
 def resolve(doc):
@@ -218,3 +216,16 @@ def test_no_wrapped_math_line_starts_like_a_list_or_quote():
     found = [(where, bad) for where, text in markdown_sources() for bad in broken_math(text)]
     assert found == [], ("rewrap so that no line inside the math starts with +, -, *, > or "
                          f"'1.' (or leave blank lines around $$ blocks): {found}")
+
+
+def test_accessibility_settings(sphinx_config):
+    """Issue 25: formulas out of the tab order, the fixes script loaded, the search button's
+    template override found, axe-core vendored for the browser tests with its licence."""
+    settings = sphinx_config["mathjax3_config"]["options"]["menuOptions"]["settings"]
+    assert settings["inTabOrder"] is False
+    assert "reprcourse-a11y.js" in sphinx_config["html_js_files"]
+    templates = [ROOT / p for p in sphinx_config["templates_path"]]
+    assert (templates[0] / "search-button-field.html").is_file()
+    axe = ROOT / "tests" / "browser" / "vendor" / "axe-core"
+    assert (axe / "axe.min.js").read_text()[:20].startswith("/*! axe v4.14.1")
+    assert (axe / "LICENSE").is_file()

@@ -27,9 +27,65 @@
     });
   }
 
+  function markWide() {
+    var inline = document.querySelectorAll("mjx-container:not([display='true'])");
+    inline.forEach(function (math) { math.classList.remove("rc-math-wide"); });
+    inline.forEach(function (math) {
+      var block = math.parentNode.closest("p, li, dd, td, th, div") || math.parentNode;
+      if (math.getBoundingClientRect().width > block.clientWidth + 1) {
+        math.classList.add("rc-math-wide");
+      }
+    });
+  }
+
+  var SCROLL_BOXES = ".cell_output, .rc-frame, div.math, mjx-container[display='true'], " +
+    "mjx-container.rc-math-wide";
+
+  function more(box) {
+    var left = box.scrollLeft > 1;
+    var right = box.scrollLeft + box.clientWidth < box.scrollWidth - 1;
+    box.dataset.more = left && right ? "both" : left ? "left" : right ? "right" : "none";
+  }
+
+  function markScrollBoxes() {
+    document.querySelectorAll(SCROLL_BOXES).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 &&
+        /auto|scroll/.test(getComputedStyle(box).overflowX);
+      box.classList.toggle("rc-scroll-x", scrolls);
+      if (scrolls) {
+        more(box);
+        if (!box.dataset.rcWatched) {
+          box.dataset.rcWatched = "1";
+          box.addEventListener("scroll", function () { more(box); }, {passive: true});
+        }
+      } else {
+        delete box.dataset.more;
+      }
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.rcTabstop = "1";
+      } else if (!scrolls && box.dataset.rcTabstop) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.rcTabstop;
+      }
+    });
+  }
+
+  function relayout() {
+    markWide();
+    markScrollBoxes();
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(relayout, 150);
+  });
+  window.addEventListener("load", markScrollBoxes);
+
   function whenTypeset(triesLeft) {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(glue);
+      MathJax.startup.promise.then(glue).then(relayout);
     } else if (triesLeft > 0) {
       setTimeout(function () { whenTypeset(triesLeft - 1); }, 100);
     }
