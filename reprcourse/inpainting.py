@@ -60,7 +60,7 @@ def masked_sparse_code(X, M, D, lam, *, n_iter=10_000, tol=1e-4):
     r"""Lasso codes from the observed coordinates only.
 
     Solves, for every row, ``min_h ½‖m ⊙ (x − D h)‖² + λ‖h‖₁`` with the fast engine
-    (:func:`reprcourse.lasso_engine.solve_lasso`, FISTA with a mask): the same iteration as
+    (:func:`reprcourse.solvers.engine.solve_lasso`, FISTA with a mask): the same iteration as
     :func:`~reprcourse.sparse_coding.fista` with ``D`` replaced, row by row, by ``m ⊙ D``.
     Masking cannot increase the Lipschitz constant, so ``1/‖D‖₂²`` stays a safe step; it is
     the step of every row (``n_iter=1`` is one ISTA step from zero), computed in the input's
