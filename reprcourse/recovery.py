@@ -80,16 +80,22 @@ def sign_recovered(H, H_star):
     ValueError
         If the shapes differ or values are not finite.
     """
+    H, H_star = _check_codes(H, H_star)
+    same = (H.sign() == H_star.sign()) if is_torch(H) else (np.sign(H) == np.sign(H_star))
+    if H.ndim == 1:
+        return bool(same.all())
+    return same.all(1) if is_torch(H) else same.all(axis=1)
+
+
+def _check_codes(H, H_star):
+    """Validate a recovered code and the true one: same backend, same shape, finite."""
     H = check_array(H, "H", ndim=(1, 2), shape_hint="(n_samples, n_atoms)")
     H_star = check_array(H_star, "H_star", ndim=(1, 2), shape_hint="(n_samples, n_atoms)")
     check_same_backend(H=H, H_star=H_star)
     if tuple(H.shape) != tuple(H_star.shape):
         raise ValueError(f"H has shape {tuple(H.shape)} but H_star has {tuple(H_star.shape)}; "
                          f"they must match")
-    same = (H.sign() == H_star.sign()) if is_torch(H) else (np.sign(H) == np.sign(H_star))
-    if H.ndim == 1:
-        return bool(same.all())
-    return same.all(1) if is_torch(H) else same.all(axis=1)
+    return H, H_star
 
 
 def sign_errors(H, H_star):
@@ -114,12 +120,7 @@ def sign_errors(H, H_star):
     ValueError
         If the shapes differ or values are not finite.
     """
-    H = check_array(H, "H", ndim=(1, 2), shape_hint="(n_samples, n_atoms)")
-    H_star = check_array(H_star, "H_star", ndim=(1, 2), shape_hint="(n_samples, n_atoms)")
-    check_same_backend(H=H, H_star=H_star)
-    if tuple(H.shape) != tuple(H_star.shape):
-        raise ValueError(f"H has shape {tuple(H.shape)} but H_star has {tuple(H_star.shape)}; "
-                         f"they must match")
+    H, H_star = _check_codes(H, H_star)
     sign = (lambda a: a.sign()) if is_torch(H) else np.sign
     return (H_star != 0) & (H == 0), (H != 0) & (sign(H) != sign(H_star))
 
