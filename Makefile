@@ -26,11 +26,13 @@ venv: $(STAMP)
 ## plain `jupyter-book build .` gives the same site.
 book: $(STAMP)
 	OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/jupyter-book build . --all -W --keep-going
-	$(SLIDES) --site _build/html
+	$(SLIDES) --site _build/html --reuse
 
 ## The lecture slides: one offline reveal.js deck per part of the lecture into _build/slides
 ## (figures and sliders drawn by reprcourse at slide size), and into _build/html/slides when
-## the site is built, where its page "Instructors: slides" links them.
+## the site is built, where its page "Instructors: slides" links them. `make book` copies the
+## decks of an earlier `make slides` when they were built from the same sources (a hash of the
+## slide sources, the build script, the package and the chapters' headings), else builds them.
 SLIDES = OMP_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python scripts/build_slides.py --out _build/slides
 slides: $(STAMP)
 	$(SLIDES) $(if $(wildcard _build/html/index.html),--site _build/html)

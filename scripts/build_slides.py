@@ -23,9 +23,11 @@ at twice the displayed resolution and records every figure's smallest text size 
 MathJax (``book/_static/mathjax``) are copied next to the decks: nothing is fetched from the
 network when a deck is shown.
 
-Usage: ``python scripts/build_slides.py [--out _build/slides] [--site _build/html]
-[--jobs 2] [--decks 03_ista_recovery ...]``. With ``--site DIR`` (or ``make book``) the decks
-are also written to ``DIR/slides/``, with their links into the site resolved there.
+Usage: ``python scripts/build_slides.py [--out _build/slides] [--site _build/html [--reuse]]
+[--jobs 2] [--decks 03_ista_recovery ...]``. With ``--site DIR`` the decks are also written to
+``DIR/slides/``, with their links into the site resolved there; with ``--reuse`` as well
+(``make book``), decks that ``make slides`` already built from the same sources (the hash
+:func:`sources_key` in ``manifest.json``) are copied there instead of being built again.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from unittest import mock
 from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +53,8 @@ SLIDE_W, SLIDE_H = 1280, 720
 MIN_TEXT_PX = 24
 #: The box a figure may fill when its block gives no size: the slide less margins and heading.
 DEFAULT_BOX = (1200, 560)
+#: Horizontal px a kernel-free widget adds around its frame (border and padding, slides.css).
+WIDGET_PAD = 24
 #: Rendered pixels per displayed pixel.
 OVERSAMPLE = 2
 
@@ -139,49 +142,47 @@ def _draw(fig):
     canvas.draw()
 
 
-def fit_text(fig, box_w: float, box_h: float, min_px: float = MIN_TEXT_PX):
-    """Scale ``fig``'s text so that none is below ``min_px`` when the figure fills the box.
-
-    A figure with a fixed layout (a widget view) is laid out once more by matplotlib's
-    constrained layout after its text grew, then frozen again, so frames keep one layout.
-    Returns ``(px_per_inch, smallest_text_px, overflow_px)``: the scale of the figure in the
-    box, its smallest text, and how far (px) anything drawn sticks out of the figure.
-    """
-    w, h = fig.get_size_inches()
-    scale = min(box_w / w, box_h / h)                  # CSS px per inch on the slide
-    need_pt = min_px * 72 / scale
-    fixed = fig.get_layout_engine() is None
-    for _ in range(4):
-        _draw(fig)
-        texts = _texts(fig)
-        smallest = min(t.get_fontsize() for t in texts) if texts else need_pt
-        if smallest >= need_pt - 1e-6:
-            break
-        factor = need_pt / smallest
-        for ax in fig.axes:
-            for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
-                labels = [t for t in axis.get_ticklabels() if t.get_text()]
-                if labels:
-                    ax.tick_params(axis=name, which="both",
-                                   labelsize=max(labels[0].get_fontsize() * factor, need_pt))
-        for t in texts:
-            t.set_fontsize(max(t.get_fontsize() * factor, need_pt))
-    if fixed:
-        fig.set_layout_engine("constrained")
-        _draw(fig)
-        fig.set_layout_engine("none")
+def _smallest_pt(fig) -> float:
     _draw(fig)
     texts = _texts(fig)
-    smallest = min(t.get_fontsize() for t in texts) * scale / 72 if texts else float("inf")
+    return min(t.get_fontsize() for t in texts) if texts else float("inf")
+
+
+def fit_figure(fig, box_w: float, box_h: float, min_px: float = MIN_TEXT_PX):
+    """Size ``fig`` for the slide so that its smallest text is ``min_px`` or more.
+
+    The text keeps its size in points and the figure is made smaller in inches instead
+    (at most the box at the scale where the smallest text is ``min_px``), then laid out
+    again by matplotlib's constrained layout: labels, legends and titles keep their
+    proportions, and nothing is pushed out of the figure. A figure with a fixed layout is
+    laid out once that way and frozen again. Returns ``(px_per_inch, smallest_text_px,
+    overflow_px)``: the scale of the figure on the slide, its smallest text, and how far
+    (px) anything drawn sticks out of the figure.
+    """
+    w, h = fig.get_size_inches()
+    smallest = _smallest_pt(fig)
+    scale = min(box_w / w, box_h / h)                  # CSS px per inch on the slide
+    need = min_px * 72 / smallest                      # px per inch for min_px text
+    if scale < need:
+        scale = need
+        fixed = fig.get_layout_engine() is None
+        if fixed:
+            fig.set_layout_engine("constrained")
+        fig.set_size_inches(min(w, box_w / scale), min(h, box_h / scale))
+        _draw(fig)
+        if fixed:
+            fig.set_layout_engine("none")
+    _draw(fig)
+    w, h = fig.get_size_inches()
     bb = fig.get_tightbbox()
     overflow = max(0.0, -bb.x0, -bb.y0, bb.x1 - w, bb.y1 - h) * scale
-    return scale, smallest, overflow
+    return scale, _smallest_pt(fig) * scale / 72, overflow
 
 
 def render_figure(fig, box, alt, name, out_dir: Path):
     """Write ``fig`` as a PNG (2×) into ``out_dir``; the ``<img>`` and its manifest entry."""
     import matplotlib.pyplot as plt
-    scale, smallest, overflow = fit_text(fig, *box)
+    scale, smallest, overflow = fit_figure(fig, *box)
     w, h = fig.get_size_inches()
     path = out_dir / f"{name}.png"
     fig.savefig(path, dpi=OVERSAMPLE * scale, facecolor="white")
@@ -193,40 +194,26 @@ def render_figure(fig, box, alt, name, out_dir: Path):
                  "width_px": round(w * scale), "height_px": round(h * scale)}
 
 
-def render_widget(call, box, alt, name):
-    """Run a widget recipe, catch its ``draw``/grid, and redraw its frames at slide size."""
-    import reprcourse.widgets as widgets
-    from reprcourse.widgets import core
-    caught = {}
-
-    def catch(draw, params, *, initial=None, labels=None, mode=None, dpi=None):
-        caught.update(draw=draw, params=params, initial=initial, labels=labels)
-
-    modules = [m for m in vars(widgets).values()
-               if getattr(m, "__name__", "").startswith("reprcourse.widgets.ch")]
-    patches = [mock.patch.object(m, "interactive_figure", catch) for m in modules]
-    for p in patches:
-        p.start()
-    try:
-        call()
-    finally:
-        for p in patches:
-            p.stop()
-    grids, start = core._check_params(caught["params"], caught["initial"])
-    drawn = caught["draw"](**start)
-    fig = getattr(drawn, "fig", drawn)
-    scale, smallest, overflow = fit_text(fig, *box)
-    w, h = fig.get_size_inches()
-    markup = core.static_frames(caught["draw"], caught["params"], initial=caught["initial"],
-                                labels=caught["labels"], dpi=round(OVERSAMPLE * scale))
+def render_widget(make, box, alt, name):
+    """A kernel-free slider drawn for the slide: ``make(figsize=..., dpi=...)`` calls a
+    :mod:`reprcourse.widgets` widget in static mode with frames of ``figsize`` inches,
+    chosen so that the course style's smallest text (``STYLE``, 10 pt) is ``MIN_TEXT_PX`` on
+    the slide when a frame fills ``box``. The views lay themselves out for that size and
+    keep their text inside the figure (tests/test_widgets_ch*.py check both)."""
+    from reprcourse.figures.core import STYLE
+    smallest_pt = min(v for k, v in STYLE.items() if k.endswith("size") and
+                      isinstance(v, (int, float)))
+    scale = MIN_TEXT_PX * 72 / smallest_pt
+    box = (box[0] - WIDGET_PAD, box[1])                 # the widget's border and padding
+    figsize = (box[0] / scale, box[1] / scale)
+    markup = make(figsize=figsize, dpi=round(OVERSAMPLE * scale)).data
     markup = markup.replace('aria-label="Interactive figure"',
                             f'aria-label="{html.escape(alt)}"', 1)
-    markup = markup.replace("<img ", f'<img width="{round(w * scale)}" '
-                                     f'height="{round(h * scale)}" ', 1)
-    return markup, {"name": name, "kind": "widget", "min_text_px": round(smallest, 1),
-                    "overflow_px": round(overflow),
-                    "width_px": round(w * scale), "height_px": round(h * scale),
-                    "frames": int(__import__("numpy").prod([len(v) for v in grids.values()]))}
+    w, h = round(box[0]), round(box[1])
+    markup = markup.replace("<img ", f'<img width="{w}" height="{h}" ', 1)
+    frames = len(re.findall(r"data:image/png;base64,", markup)) - 1   # the first shown twice
+    return markup, {"name": name, "kind": "widget", "min_text_px": round(MIN_TEXT_PX, 1),
+                    "overflow_px": 0, "width_px": w, "height_px": h, "frames": frames}
 
 
 # ------------------------------------------------------------------------- decks
@@ -236,6 +223,7 @@ def build_deck(path: Path, out: Path) -> dict:
     matplotlib.use("Agg")
     sys.path.insert(0, str(SRC))
     import recipes
+    from reprcourse.figures import course_style
     t0 = time.perf_counter()
     meta, slides = parse(path)
     md = markdown()
@@ -258,11 +246,13 @@ def build_deck(path: Path, out: Path) -> dict:
                    float(opts.get("height", DEFAULT_BOX[1])))
             stem = f"{path.stem}--{name}"
             kwargs = {key[4:]: float(v) for key, v in opts.items() if key.startswith("fig_")}
-            if kind == "figure":
-                markup, entry = render_figure(recipes.FIGURES[name](**kwargs), box, opts["alt"],
-                                              stem, fig_dir)
-            else:
-                markup, entry = render_widget(recipes.WIDGETS[name], box, opts["alt"], stem)
+            with course_style():                      # the chapters' figure style
+                if kind == "figure":
+                    markup, entry = render_figure(recipes.FIGURES[name](**kwargs), box,
+                                                  opts["alt"], stem, fig_dir)
+                else:
+                    markup, entry = render_widget(recipes.WIDGETS[name], box, opts["alt"],
+                                                  stem)
             entry["slide"] = k + 1
             entries.append(entry)
             key = f"@@BLOCK{len(_blocks)}@@"
@@ -343,6 +333,45 @@ def copy_static(out: Path):
     shutil.copytree(ROOT / "book" / "_static" / "mathjax", static / "mathjax")
 
 
+def sources_key() -> str:
+    """A hash of everything a deck is built from: the slide sources, templates and vendored
+    files, this script, the package's code and shipped weights, and the chapters' headings
+    (the targets of the ``site:`` links). Equal keys give the same decks."""
+    import hashlib
+    digest = hashlib.sha256()
+    files = sorted([*SRC.rglob("*"), Path(__file__).resolve(),
+                    *(ROOT / "reprcourse").rglob("*.py"), *(ROOT / "reprcourse").rglob("*.pt")])
+    for path in files:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        digest.update(path.name.encode())
+        digest.update(" ".join(sorted(heading_anchors(path.name))).encode())
+    return digest.hexdigest()
+
+
+def reuse(out: Path, site: Path, key: str) -> bool:
+    """Copy the decks of ``out`` into ``site/slides`` (links into the site resolved there) if
+    ``out`` holds all six decks built from sources with hash ``key``; else do nothing."""
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        return False
+    info = json.loads(manifest.read_text("utf-8"))
+    if info.get("sources") != key or info.get("partial", True):
+        return False
+    target = site.resolve() / "slides"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(out, target)
+    for page in target.glob("*.html"):          # decks and index: "../html/X" -> "../X"
+        text = page.read_text("utf-8")
+        page.write_text(text.replace('href="../html/', 'href="../'), "utf-8")
+    print(f"{len(info['decks'])} decks, {info['slides']} slides: {out} is up to date with "
+          f"the sources, copied to {target}")
+    return True
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "slides")
@@ -350,12 +379,18 @@ def main(argv=None) -> int:
                         help="also write the decks to SITE/slides (links into SITE resolved)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--decks", nargs="*", default=None, help="stems of the decks to build")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --site: if OUT already holds every deck built from the "
+                             "current sources (make slides), copy it instead of building")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     sources = sorted(SRC.glob("[0-9][0-9]_*.md"))
     if args.decks:
         sources = [p for p in sources if p.stem in args.decks]
     out = args.out.resolve()
+    key = sources_key()
+    if args.reuse and args.site is not None and not args.decks and reuse(out, args.site, key):
+        return 0
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -374,7 +409,8 @@ def main(argv=None) -> int:
              for f in d["figures"] if f["min_text_px"] < MIN_TEXT_PX - 0.5 or f["overflow_px"] > 2]
     total = sum(d["slides"] for d in manifest)
     info = {"decks": manifest, "slides": total, "min_text_px": MIN_TEXT_PX,
-            "seconds": round(time.perf_counter() - t0, 1)}
+            "seconds": round(time.perf_counter() - t0, 1), "sources": key,
+            "partial": bool(args.decks)}
     (out / "manifest.json").write_text(json.dumps(info, indent=1, ensure_ascii=False), "utf-8")
     if args.site is not None:
         target = args.site.resolve() / "slides"

@@ -412,3 +412,39 @@ def test_theorem_3_region_is_hatched_on_a_colour_blind_safe_map():
     assert ax.images[0].get_cmap().name == "cividis"
     assert any(c.get_hatch() and c.get_label() == "where theorem 3 applies"
                for c in ax.collections)
+
+
+def _inside(fig, tol=0.02):
+    FigureCanvasAgg(fig).draw() if not isinstance(fig.canvas, FigureCanvasAgg) else \
+        fig.canvas.draw()
+    bb, (w, h) = fig.get_tightbbox(), fig.get_size_inches()
+    return bb.x0 >= -tol and bb.y0 >= -tol and bb.x1 <= w + tol and bb.y1 <= h + tol
+
+
+def test_slide_sized_variants_keep_everything_inside():
+    """The keywords the slides use: one legend for both panels of the penalty figure in a
+    short, wide figure, direct labels on a small soft-threshold plot, and the chapter 3
+    widget frames at a slide's figure size (laid out once, room for the longest title)."""
+    from reprcourse.widgets import coherence_widget, one_step_widget
+    with core.course_style():
+        fig = F.penalty_figure(legend="figure", figsize=(6.9, 2.6))
+        assert tuple(fig.get_size_inches()) == pytest.approx((6.9, 2.6))
+        assert len(fig.legends) == 1 and not any(ax.get_legend() for ax in fig.axes)
+        assert _inside(fig)
+        ax = F.soft_threshold_plot(0.5, ax=core.new_figure(2.8, 2.0).add_subplot(),
+                                   legend="direct")
+        assert ax.get_legend() is None and len(ax.texts) == 3 and _inside(ax.figure)
+        for make in (one_step_widget, coherence_widget):
+            w = make(mode="live", figsize=(6.9, 2.7))
+            fig = w.result
+            boxes = [a.get_position().bounds for a in fig.axes]
+            for slider in w.kwargs_widgets[:2]:
+                slider.value = slider.options[-1][1]
+                assert _inside(w.result)
+                assert [a.get_position().bounds for a in w.result.axes] == boxes
+    with pytest.raises(ValueError, match="legend"):
+        F.penalty_figure(legend="below")
+    with pytest.raises(ValueError, match="legend"):
+        F.soft_threshold_plot(0.5, legend="none")
+    with pytest.raises(ValueError, match="figsize"):
+        F.penalty_figure(figsize=(0, 1))

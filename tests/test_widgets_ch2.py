@@ -114,3 +114,39 @@ def test_chapter_2_figures_do_not_separate_by_colour_alone(problem):
     first, second = (pair[0] for pair in view.lines.values())
     assert (first.get_linestyle(), first.get_marker()) != (second.get_linestyle(),
                                                            second.get_marker())
+
+
+def _fits(fig, min_pt=10):
+    """Every text at least ``min_pt`` and everything drawn inside the figure."""
+    from matplotlib.text import Text
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    bb, (w, h) = fig.get_tightbbox(), fig.get_size_inches()
+    return min(sizes) >= min_pt and bb.x0 >= -0.02 and bb.y0 >= -0.02 and \
+        bb.x1 <= w + 0.02 and bb.y1 <= h + 0.02
+
+
+@pytest.mark.parametrize("figsize", [(5.0, 2.6), (6.9, 3.1)])
+def test_frames_at_another_size_keep_one_layout_and_fit(problem, figsize):
+    """figsize= (e.g. a small figure shown large on a slide): laid out once for that size,
+    nothing cut off, text as in the book, the axes fixed across frames."""
+    X, D, Q = problem
+    w = sparsity_widget(X, {"random": D, "PCA basis": Q}, LAMS, show=[3, 5], shape=(4, 4),
+                        mode="live", figsize=figsize)
+    fig = w.result
+    assert tuple(fig.get_size_inches()) == pytest.approx(figsize)
+    boxes = [ax.get_position().bounds for ax in fig.axes]
+    for lam in (0.05, 0.8):
+        w.kwargs_widgets[0].value = lam
+        assert _fits(w.result)
+        assert [ax.get_position().bounds for ax in w.result.axes] == boxes
+    html = sparsity_widget(X, D, LAMS, show=2, shape=(4, 4), mode="static",
+                           figsize=figsize, dpi=50).data
+    assert f'max-width:{int(figsize[0] * 50) + 20}px' in html.replace(" ", "")
+
+
+def test_figsize_must_be_two_positive_numbers(problem):
+    X, D, _ = problem
+    for bad in ((5.0,), (0, 3), "big"):
+        with pytest.raises(ValueError, match="figsize"):
+            sparsity_widget(X, D, LAMS, show=2, shape=(4, 4), mode="static", figsize=bad)

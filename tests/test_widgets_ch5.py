@@ -64,3 +64,27 @@ def test_bad_model_sets_are_rejected(change, match):
     change(models)
     with pytest.raises(ValueError, match=match):
         denoising_widget(models, X, shape=(4, 4), mode="live")
+
+
+def test_frames_at_another_size_fit_and_keep_one_layout():
+    """figsize= (e.g. a small figure shown large on a slide): the view is laid out once for
+    that size, every text stays inside the figure and at the book's size, for every frame."""
+    from matplotlib.text import Text
+    models = tiny_denoisers()
+    with contextlib.redirect_stdout(io.StringIO()):
+        w = denoising_widget(models, X, n_images=3, n_filters=4, shape=(4, 4), mode="live",
+                             figsize=(6.9, 3.1))
+    fig = w.result
+    assert tuple(fig.get_size_inches()) == pytest.approx((6.9, 3.1))
+    boxes = [ax.get_position().bounds for ax in fig.axes]
+    for nu in (0.0, 0.5):
+        w.kwargs_widgets[0].value = nu
+        fig = w.result
+        fig.canvas.draw()
+        assert [ax.get_position().bounds for ax in fig.axes] == boxes
+        bb = fig.get_tightbbox()
+        assert bb.x0 >= -0.02 and bb.y0 >= -0.02 and bb.x1 <= 6.92 and bb.y1 <= 3.12
+        assert min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text()) >= 10
+    with pytest.raises(ValueError, match="figsize"):
+        denoising_widget(models, X, n_images=3, n_filters=4, shape=(4, 4), mode="static",
+                         figsize=(-1, 2))

@@ -2,11 +2,13 @@
 
 Each ``{figure} NAME`` block of a slide source calls ``FIGURES[NAME]()``, which returns a
 matplotlib Figure drawn by :mod:`reprcourse.figures`; each ``{widget} NAME`` block calls
-``WIDGETS[NAME]()``, which calls a widget of :mod:`reprcourse.widgets` (the build catches its
-frames and redraws them at slide size). The data and settings are those of the chapter cell
-named in each docstring, without the figure titles: on a slide the heading says what the
-figure shows. ``scripts/build_slides.py`` sizes the text (at least 24 px on a 1280 × 720
-slide) and writes the PNGs.
+``WIDGETS[NAME](figsize=..., dpi=...)``, which returns a :mod:`reprcourse.widgets` widget in
+static mode (kernel-free frames) drawn at the size the build asks for. The data and settings
+are those of the chapter cell named in each docstring, without the figure titles: on a slide
+the heading says what the figure shows. Nothing is trained here: the autoencoders and VAEs
+are the package's shipped weights (``reprcourse.models.pretrained``), as in the chapters.
+``scripts/build_slides.py`` sizes the figures (text at least 24 px on a 1280 × 720 slide)
+and writes the PNGs.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import functools
 
 import numpy as np
 
-from reprcourse import fista
-from reprcourse.data import digits, mnist, natural_patches, textures, extract_patches
+from reprcourse import fista, ista, sparse_encode, sparse_objective
+from reprcourse.data import digits, extract_patches, mnist, natural_patches, textures
 from reprcourse.figures import (atoms_vs_pca_figure, code_stems_figure, coherence_phase_figure,
                                 explained_variance_plot, filters_figure, image_rows_figure,
-                                inpainting_figure, latent_map_figure, new_figure,
-                                noise_phase_figure, one_step_plot, penalty_figure,
-                                soft_threshold_plot, threshold_claim_figure)
+                                inpainting_figure, latent_map_figure,
+                                noise_phase_figure, one_step_figure, penalty_figure,
+                                race_figure, soft_threshold_plot, threshold_claim_figure)
+from reprcourse.figures.core import new_figure
 from reprcourse.structure import kmeans, pca
 
 SEED = 0
@@ -62,16 +65,17 @@ def explained_variance(width=6.4, height=3.6):
 
 @figure
 def code_stems():
-    """Chapter 1, "Two codes, one template": three codes of one 8×8 digit."""
+    """Chapter 1, "Two codes, one template": three codes of one 8×8 digit (exact lasso codes
+    over the 32 unit-norm k-means centres, ``sparse_encode``'s LARS homotopy)."""
     Xd, yd = digits()
     C, lab, _ = kmeans(Xd, 32, n_init=4, seed=SEED)
     D = C.T / np.linalg.norm(C.T, axis=0)
-    H_sc = fista(Xd[:1], D, lam=0.2)
+    H_sc = sparse_encode(Xd[:1], D, lam=0.2, algorithm="lasso_lars")
     pd = pca(Xd)
     return code_stems_figure({
-        "PCA: dense (first 32 coefficients)": pd.transform(Xd[:1])[0, :32],
-        "k-means: one-hot on the nearest centre": np.eye(32)[lab[0]],
-        "sparse code over the 32 centres (λ = 0.2)": H_sc[0],
+        "PCA code (first 32 of 64 coefficients)": pd.transform(Xd[:1])[0, :32],
+        "k-means code (one-hot on the nearest centre)": np.eye(32)[lab[0]],
+        "sparse code over the same 32 atoms (λ = 0.2)": H_sc[0],
     })
 
 
@@ -79,21 +83,19 @@ def code_stems():
 @figure
 def penalty():
     """Chapter 2, "Why not count the non-zeros?"."""
-    return penalty_figure()
+    return penalty_figure(legend="figure")
 
 
 @figure
 def soft_threshold(width=5.0, height=4.0):
     """Chapter 2, "Inference with ISTA": the shrink-or-clamp rule, τ = αλ = 0.5."""
-    return soft_threshold_plot(0.5, ax=new_figure(width, height).add_subplot()).figure
+    return soft_threshold_plot(0.5, ax=new_figure(width, height).add_subplot(),
+                               legend="direct").figure
 
 
-@widget
-def sparsity():
-    """Chapter 2, "λ: sparsity against reconstruction": the λ slider."""
-    from reprcourse.widgets import sparsity_widget
+def _ch2_dictionaries():
+    """Chapter 2, §1: a random dictionary (128 atoms) and the overcomplete DCT (120 atoms)."""
     rng = np.random.default_rng(SEED)
-    X = natural_patches(10_000, size=8, seed=SEED)
     D_rand = rng.normal(size=(64, 128))
     D_rand /= np.linalg.norm(D_rand, axis=0)
     t = np.arange(8)
@@ -101,24 +103,58 @@ def sparsity():
     D_dct = np.kron(cosines, cosines)[:, 1:]
     D_dct -= D_dct.mean(axis=0)
     D_dct /= np.linalg.norm(D_dct, axis=0)
+    return {"random": D_rand, "DCT": D_dct}
+
+
+@figure
+def race():
+    """Chapter 2, §4: ISTA against FISTA with the same step 1/L, 1 000 patches, λ = 0.5
+    (the optimum F* from ``sparse_encode``, LARS, to a relative gap of 1e-12)."""
+    X = natural_patches(2000, seed=SEED)[:1000]
+    lam = 0.5
+    record = np.unique(np.round(np.logspace(0, np.log10(500), 40)).astype(int))
+    gaps = {}
+    for name, D in _ch2_dictionaries().items():
+        F_star = sparse_objective(X, D, sparse_encode(X, D, lam, tol=1e-12), lam)
+        for label, solver in (("ISTA", ista), ("FISTA", fista)):
+            F = []
+            solver(X, D, lam, n_iter=500, tol=0.0,
+                   callback=lambda k, H, D=D, F=F: F.append(sparse_objective(X, D, H, lam)))
+            gaps[name, label] = np.array(F)[record - 1] - F_star
+    return race_figure(gaps, record, lam=lam)
+
+
+@widget
+def sparsity(**frames):
+    """Chapter 2, §5 "λ: sparsity against reconstruction": the λ slider."""
+    from reprcourse.widgets import sparsity_widget
+    X = natural_patches(2000, seed=SEED)
     lams = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
     Xw = X[:400]
     show = np.argsort(-np.abs(Xw).max(axis=1))[:6]
-    return sparsity_widget(Xw, {"random": D_rand, "DCT": D_dct}, lams, show=show)
+    return sparsity_widget(Xw, _ch2_dictionaries(), lams, show=show, mode="static", **frames)
 
 
 # ---------------------------------------------------------------- part 3
 @figure
 def theorem1():
-    """Chapter 3, theorem 1: one step on an orthogonal D, no noise, λ = τ/2."""
+    """Chapter 3, §3 Theorem 1: one step on an orthogonal D, no noise, at a λ between the 2nd
+    and 3rd smallest magnitudes of h* (two entries missed; the chapter also shows λ = 0.5)."""
     from reprcourse.instances import orthogonal_dictionary, sparse_codes
     from reprcourse.recovery import recovery_conditions
     rng = np.random.default_rng(SEED)
     D = orthogonal_dictionary(64, seed=rng)
     h = sparse_codes(1, 64, 6, tau=1.0, M=2.0, seed=rng)[0]
-    r = recovery_conditions(D, h, None, lam=0.5, tau=1.0)
-    ax = new_figure(7.2, 3.0).add_subplot()
-    return one_step_plot(h, r.z, r.code, 0.5, ax=ax).figure
+    mags = np.sort(np.abs(h[h != 0]))
+    lam_big = round(float(mags[1] + mags[2]) / 2, 2)
+    panels = []
+    for lam in (lam_big,):
+        r = recovery_conditions(D, h, None, lam, tau=1.0)
+        lost = int(((r.code == 0) & (h != 0)).sum())
+        verdict = ("signs recovered" if r.recovered
+                   else f"the {lost} entries below λ are missed (set to 0)")
+        panels.append((r.z, r.code, lam, f"λ = {lam}: {verdict}"))
+    return one_step_figure(h, panels)
 
 
 @figure
@@ -146,17 +182,17 @@ def coherence_phase():
 
 
 @widget
-def one_step():
+def one_step(**frames):
     """Chapter 3, "Try it: λ and the noise level"."""
     from reprcourse.widgets import one_step_widget
-    return one_step_widget()
+    return one_step_widget(mode="static", **frames)
 
 
 @widget
-def coherence():
+def coherence(**frames):
     """Chapter 3, "Try it: the coherence μ"."""
     from reprcourse.widgets import coherence_widget
-    return coherence_widget()
+    return coherence_widget(mode="static", **frames)
 
 
 # ---------------------------------------------------------------- part 4
@@ -234,11 +270,12 @@ def dae_filters():
 
 
 @widget
-def denoising():
-    """Chapter 5, the corruption widget (masking ν, Gaussian σ)."""
+def denoising(**frames):
+    """Chapter 5, §6: the corruption widget (masking ν, Gaussian σ)."""
     from reprcourse.widgets import denoising_widget
     X, _ = _mnist()
-    return denoising_widget(_dae(), X[4000:], n_images=5, n_filters=9, seed=SEED)
+    return denoising_widget(_dae(), X[4000:], n_images=5, n_filters=9, seed=SEED,
+                            mode="static", **frames)
 
 
 @figure
@@ -264,21 +301,18 @@ def deep_vs_pca():
 # ---------------------------------------------------------------- part 6
 @functools.cache
 def _vaes():
-    """Chapter 6, "A VAE on MNIST": VAEs with 2- and 16-D codes on binarised digits."""
-    from reprcourse.models import VAE, train
+    """Chapter 6, §7 "A VAE on MNIST": the shipped VAEs with 2- and 16-D codes (trained on
+    4 500 binarised digits, float64), loaded as in the chapter: nothing is trained here."""
+    from reprcourse.models import pretrained
     X, y = _mnist()
     X = (X > 0.5).astype(np.float64)
-    models = {}
-    for k in (2, 16):
-        model = VAE(784, k, hidden=(256,), likelihood="bernoulli", seed=SEED)
-        train(model, X[:4500], epochs=8, batch_size=50, lr=5e-3, seed=SEED, progress=False)
-        models[k] = model.cpu()
+    models = {k: pretrained(f"vae_mnist_k{k}").double() for k in (2, 16)}
     return X, y, models
 
 
 @figure
 def vae_rows():
-    """Chapter 6, "A VAE on MNIST": reconstructions and prior samples, k = 2 and 16."""
+    """Chapter 6, §7: reconstructions and prior samples, k = 2 and 16."""
     X, _, models = _vaes()
     test = X[4500:4508]
     return image_rows_figure({

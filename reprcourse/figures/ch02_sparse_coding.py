@@ -57,7 +57,7 @@ def dictionaries_figure(patches, D_dct, D_rand, *, n_freq=11, title=None):
     return fig
 
 
-def penalty_figure(*, title=None):
+def penalty_figure(*, title=None, legend="panels", figsize=None):
     r"""Chapter 2: why l1 stands in for l0.
 
     Left: ``‖h‖₀`` and ``|h|`` in one dimension; on the box ``[-1, 1]`` the l1 norm is the
@@ -68,12 +68,24 @@ def penalty_figure(*, title=None):
     Parameters
     ----------
     title : str, optional
+    legend : {"panels", "figure"}
+        A legend under each panel (the book), or one legend for both panels along the bottom
+        of the figure, in three columns (a short, wide figure such as a slide).
+    figsize : (width, height), optional
+        Inches; :data:`MAX_WIDTH` × 5 by default.
 
     Returns
     -------
     matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``legend`` is not one of the two choices or ``figsize`` is not two numbers > 0.
     """
-    fig = new_figure(MAX_WIDTH, 5.0)
+    if legend not in ("panels", "figure"):
+        raise ValueError(f"legend must be 'panels' or 'figure', got {legend!r}")
+    fig = new_figure(*((MAX_WIDTH, 5.0) if figsize is None else _check_figsize(figsize)))
     a1, a2 = fig.subplots(1, 2)
     h = np.linspace(-1.6, 1.6, 401)
     a1.axvspan(-1, 1, color=COLORS["bound"], alpha=0.06, lw=0, label="box |h| ≤ 1")
@@ -89,7 +101,8 @@ def penalty_figure(*, title=None):
                 color=COLORS["true"], ha="center", va="bottom")
     a1.set(xlabel="h", ylabel="penalty", ylim=(-0.05, 1.65), xlim=(-1.6, 1.6),
            title="1-D: ℓ1 is the convex\nenvelope of ℓ0 on the box")
-    legend_outside(a1, where="below", ncol=1)
+    if legend == "panels":
+        legend_outside(a1, where="below", ncol=1)
 
     a, b = np.array([1.0, 2.5]), 2.0                              # the line a·h = b
     h_l1 = np.array([0.0, b / a[1]])                              # vertex of the l1 ball
@@ -114,13 +127,22 @@ def penalty_figure(*, title=None):
                 color=COLORS["pca"])
     a2.set(xlim=(-1.3, 1.8), ylim=(-1.1, 1.5), aspect="equal", xlabel="$h_1$", ylabel="$h_2$",
            title="2-D: the ℓ1 ball meets the\nline at a vertex")
-    legend_outside(a2, where="below", ncol=1, handlelength=1.5)
+    if legend == "panels":
+        legend_outside(a2, where="below", ncol=1, handlelength=1.5)
+    else:
+        handles, labels = [], []
+        for ax in (a1, a2):
+            for h_, l_ in zip(*ax.get_legend_handles_labels()):
+                handles.append(h_)
+                labels.append(l_)
+        fig.legend(handles, labels, loc="outside lower center", ncol=3, handlelength=1.5,
+                   columnspacing=1.0)
     if title:
         fig.suptitle(wrap(title, MAX_WIDTH, 12))
     return fig
 
 
-def soft_threshold_plot(tau, *, ax=None, title=None):
+def soft_threshold_plot(tau, *, ax=None, title=None, legend="right"):
     r"""Chapter 2: the map ``z ↦ thr_τ(z) = sign(z) max(|z| − τ, 0)`` with its dead zone.
 
     Parameters
@@ -128,6 +150,9 @@ def soft_threshold_plot(tau, *, ax=None, title=None):
     tau : float > 0
     ax : matplotlib Axes, optional
     title : str, optional
+    legend : {"right", "direct"}
+        A legend beside the axes, or the three curves labelled inside the axes (a small
+        figure, e.g. on a slide).
 
     Returns
     -------
@@ -136,8 +161,10 @@ def soft_threshold_plot(tau, *, ax=None, title=None):
     Raises
     ------
     ValueError
-        If ``tau`` is not a finite number > 0.
+        If ``tau`` is not a finite number > 0, or ``legend`` is not one of the two choices.
     """
+    if legend not in ("right", "direct"):
+        raise ValueError(f"legend must be 'right' or 'direct', got {legend!r}")
     tau = check_scalar(tau, "tau", low=0.0, low_open=True)
     ax = ax_or_new(ax, 6.4, 3.6)
     z = np.linspace(-3 * tau, 3 * tau, 601)
@@ -148,7 +175,13 @@ def soft_threshold_plot(tau, *, ax=None, title=None):
             label="$\\mathrm{thr}_\\tau(z)$")
     ax.axhline(0, color="k", lw=0.5)
     ax.set(xlabel="z (after the gradient step)", ylabel="new h", aspect="equal")
-    legend_outside(ax)
+    if legend == "right":
+        legend_outside(ax)
+    else:
+        ax.text(0, 2.9 * tau, "set\nto 0", ha="center", va="top", color=COLORS["bound"])
+        ax.text(1.9 * tau, 2.9 * tau, "z", ha="right", va="top", color=COLORS["data"])
+        ax.text(2.9 * tau, 1.3 * tau, "$\\mathrm{thr}_\\tau(z)$", ha="right", va="top",
+                color=COLORS["ista"])
     if title:
         ax.set_title(wrap(title, 4.0))
     return ax
@@ -294,6 +327,32 @@ def compression_figure(s, errors, bits=None, *, title=None):
     return fig
 
 
+def _check_figsize(figsize):
+    """``(width, height)`` in inches, both finite and > 0."""
+    try:
+        w, h = (float(v) for v in figsize)
+    except (TypeError, ValueError):
+        raise ValueError(f"figsize must be (width, height) in inches, got {figsize!r}") from None
+    if not (np.isfinite(w) and np.isfinite(h) and w > 0 and h > 0):
+        raise ValueError(f"figsize must be two numbers > 0, got {figsize!r}")
+    return w, h
+
+
+def _freeze_layout(fig, *titles, lines=2):
+    """Lay ``fig`` out once by its constrained layout, with ``lines`` lines of room in every
+    (still empty) title, then fix every axes where it is: a widget view's frames then keep
+    one layout (see :class:`~reprcourse.figures.core.FigureView`)."""
+    kept = [t.get_text() for t in titles]
+    for t in titles:
+        t.set_text("\n".join(["Xy"] * lines))
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        ax.set_position(ax.get_position(original=False))
+    fig.set_layout_engine("none")
+    for t, text in zip(titles, kept):
+        t.set_text(text)
+
+
 class SparsityView(FigureView):
     """Chapter 2 widget frame: λ against sparsity and error, and a few patches, in place.
 
@@ -312,14 +371,28 @@ class SparsityView(FigureView):
     n_atoms : dict of {name: int}
     shape : (height, width), optional
         Image shape of a sample; square by default.
+    figsize : (width, height), optional
+        Inches. By default the book's frame (:data:`MAX_WIDTH` × 5.4, fixed margins); with a
+        size, the panels are laid out once for it by matplotlib's constrained layout (room
+        for a two-line title) and then frozen, so every frame keeps one layout and nothing
+        is cut off at any size, e.g. a small figure shown large on a slide.
+
+    Raises
+    ------
+    ValueError
+        If ``figsize`` is not two numbers > 0.
     """
 
-    def __init__(self, paths, originals, *, colors, n_atoms, shape=None):
-        super().__init__(new_figure(MAX_WIDTH, 5.4, layout=None))
+    def __init__(self, paths, originals, *, colors, n_atoms, shape=None, figsize=None):
+        size = (MAX_WIDTH, 5.4) if figsize is None else _check_figsize(figsize)
+        super().__init__(new_figure(*size, layout=None if figsize is None else "constrained"))
         self.paths, self.colors, self.n_atoms = paths, colors, n_atoms
         self.originals, self.shape = to_numpy(originals), shape
-        gs = self.fig.add_gridspec(2, 2, height_ratios=(1.3, 1), left=0.1, right=0.98,
-                                   bottom=0.02, top=0.86, hspace=0.4, wspace=0.35)
+        if figsize is None:
+            gs = self.fig.add_gridspec(2, 2, height_ratios=(1.3, 1), left=0.1, right=0.98,
+                                       bottom=0.02, top=0.86, hspace=0.4, wspace=0.35)
+        else:
+            gs = self.fig.add_gridspec(2, 2, height_ratios=(1, 1))
         a_nnz, a_err = self.fig.add_subplot(gs[0, 0]), self.fig.add_subplot(gs[0, 1])
         styles = dict(zip(paths, [("-", "o"), ("--", "s"), ("-.", "^"), (":", "D")] * 4))
         self.lines = {name: tuple(ax.plot(p["lam"], p[key], color=colors[name],
@@ -341,6 +414,8 @@ class SparsityView(FigureView):
                                   ax=self.fig.add_subplot(gs[1, :]),
                                   labels=("patch", "H Dᵀ"))
         self.title = self.fig.suptitle("")
+        if figsize is not None:
+            _freeze_layout(self.fig, self.title)
         self.dynamic(*(line for pair in self.lines.values() for line in pair), *self.marks,
                      self.images, self.title)
 
@@ -364,5 +439,5 @@ class SparsityView(FigureView):
         self.title.set_text(wrap(f"{dictionary} dictionary, λ = {path['lam'][i]:.3g}: "
                                  f"{path['nnz'][i]:.1f} of {self.n_atoms[dictionary]} "
                                  f"coefficients non-zero, {path['error'][i]:.1%} of the "
-                                 f"energy lost", MAX_WIDTH, 12))
+                                 f"energy lost", self.fig.get_figwidth(), 12))
         return self.fig

@@ -7,6 +7,7 @@ import numpy as np
 
 from .._torch import to_numpy
 from .._validation import check_array
+from .ch02_sparse_coding import _check_figsize, _freeze_layout
 from .core import (COLORS, MAX_WIDTH, OKABE_ITO, FigureView, ax_or_new, color_for,
                    legend_outside, new_figure, wrap)
 from .images import tile_images
@@ -287,19 +288,30 @@ class DenoisingView(FigureView):
     shape : (height, width), optional
     title : str
         The figure's title, the same for every frame.
+    figsize : (width, height), optional
+        Inches. By default the book's frame (:data:`MAX_WIDTH` × 4.6, fixed margins); with a
+        size, the panels are laid out once for it by matplotlib's constrained layout and then
+        frozen, so every frame keeps one layout and nothing is cut off at any size (e.g. a
+        small figure shown large on a slide).
 
     Raises
     ------
     ValueError
-        If ``clean`` is not 2-D or its images are not square and no shape is given.
+        If ``clean`` is not 2-D or its images are not square and no shape is given, or
+        ``figsize`` is not two numbers > 0.
     """
 
-    def __init__(self, clean, *, n_filters=16, shape=None, title=""):
+    def __init__(self, clean, *, n_filters=16, shape=None, title="", figsize=None):
         clean = to_numpy(check_array(clean, "clean", shape_hint="(n_images, n_pixels)"))
         self._shape, self._n, self._k = shape, min(len(clean), 8), min(n_filters, 25)
-        super().__init__(new_figure(MAX_WIDTH, 4.6, layout=None))
-        grid = self.fig.add_gridspec(5, 2, width_ratios=(2.0, 1), left=0.01, right=0.84,
-                                     bottom=0.02, top=0.83, wspace=0.1, hspace=0.55)
+        slide = figsize is not None
+        size = _check_figsize(figsize) if slide else (MAX_WIDTH, 4.6)
+        super().__init__(new_figure(*size, layout="constrained" if slide else None))
+        if slide:
+            grid = self.fig.add_gridspec(5, 2, width_ratios=(2.0, 1))
+        else:
+            grid = self.fig.add_gridspec(5, 2, width_ratios=(2.0, 1), left=0.01, right=0.84,
+                                         bottom=0.02, top=0.83, wspace=0.1, hspace=0.55)
         rows = [self.fig.add_subplot(grid[r, 0]) for r in range(5)]
         filt = [self.fig.add_subplot(grid[0:2, 1]), self.fig.add_subplot(grid[3:5, 1])]
         gray = plt.get_cmap("gray").with_extremes(bad="white")
@@ -318,11 +330,16 @@ class DenoisingView(FigureView):
                 bad="white"), vmin=-1, vmax=1))
             ax.set_axis_off()
             self._texts.append(ax.set_title("", fontsize=10))
-        cax = self.fig.add_axes((0.865, 0.25, 0.015, 0.45))
-        cb = self.fig.colorbar(self._filters[0], cax=cax)
+        if slide:
+            cb = self.fig.colorbar(self._filters[0], ax=filt, shrink=0.6, aspect=15)
+        else:
+            cb = self.fig.colorbar(self._filters[0],
+                                   cax=self.fig.add_axes((0.865, 0.25, 0.015, 0.45)))
         cb.set_ticks([-1, 0, 1], labels=["−max", "0", "+max"])
         cb.set_label("filter weight")
-        self.fig.suptitle(title)
+        self.fig.suptitle(wrap(title, size[0], 12) if slide else title)
+        if slide:
+            _freeze_layout(self.fig, *self._texts, lines=1)
         self.dynamic(*self._rows[1:], *self._filters, *self._texts)
 
     def update(self, masked, masked_recon, noisy, noisy_recon, masked_filters, noisy_filters,

@@ -9,7 +9,7 @@ from .._validation import check_array, check_int
 from ..figures.ch02_sparse_coding import SparsityView
 from ..figures.core import COLORS, color_for
 from ..sparse_coding import lasso_path
-from .core import interactive_figure
+from .core import STATIC_DPI, interactive_figure
 
 __all__ = ["sparsity_widget", "MAX_LAMS"]
 
@@ -17,7 +17,8 @@ __all__ = ["sparsity_widget", "MAX_LAMS"]
 MAX_LAMS = 40
 
 
-def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
+def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None, figsize=None,
+                    dpi=STATIC_DPI):
     r"""Chapter 2 widget: λ against sparsity and reconstruction error of the lasso codes.
 
     Everything is computed once by :func:`reprcourse.sparse_coding.lasso_path` (one solve per
@@ -40,6 +41,11 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
         Image shape of a sample; square by default.
     mode : {"live", "static"}, optional
         See :func:`reprcourse.widgets.widget_mode`.
+    figsize : (width, height), optional
+        Inches of the frames (:class:`~reprcourse.figures.SparsityView`; the book's size by
+        default), e.g. a small figure for a slide, where it is shown enlarged.
+    dpi : int
+        Resolution of static frames (:data:`reprcourse.widgets.core.STATIC_DPI`).
 
     Returns
     -------
@@ -49,7 +55,7 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
     ------
     ValueError
         As :func:`~reprcourse.sparse_coding.lasso_path`, or if ``D`` is an empty dict, there
-        are more than 40 λs or ``show`` is out of range.
+        are more than 40 λs, ``show`` is out of range or ``figsize`` is not two numbers > 0.
     """
     dicts = dict(D) if isinstance(D, dict) else {"dictionary": D}
     if not dicts:
@@ -67,7 +73,7 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
     colors = {name: color_for(name) or next(fallback) for name in dicts}
     view = SparsityView(paths, X[:len(show)], colors=colors,
                         n_atoms={name: np.shape(Dn)[1] for name, Dn in dicts.items()},
-                        shape=shape)
+                        shape=shape, figsize=figsize)
     lam_grid = tuple(float(v) for v in paths[next(iter(dicts))]["lam"])
 
     def draw(lam, dictionary=next(iter(dicts))):
@@ -78,4 +84,4 @@ def sparsity_widget(X, D, lams, *, show=6, shape=None, mode=None):
     if len(dicts) > 1:
         params["dictionary"] = tuple(dicts)
     return interactive_figure(draw, params, labels={"lam": "λ", "dictionary": "dictionary"},
-                              mode=mode)
+                              mode=mode, dpi=dpi)

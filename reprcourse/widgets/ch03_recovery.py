@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .._validation import check_scalar
+from ..figures.ch02_sparse_coding import _check_figsize, _freeze_layout
 from ..figures.ch03_recovery import OneStepView
-from ..figures.core import wrap
+from ..figures.core import new_figure, wrap
 from ..instances import (adversarial_noise, equicorrelated_dictionary, noise,
                          orthogonal_dictionary, sparse_codes)
 from ..recovery import recovery_conditions, sign_errors, theorem_title
-from .core import check_choices, check_grid, closest, interactive_figure
+from .core import STATIC_DPI, check_choices, check_grid, closest, interactive_figure
 
 __all__ = ["one_step_widget", "coherence_widget", "verdict"]
 
@@ -18,7 +21,7 @@ __all__ = ["one_step_widget", "coherence_widget", "verdict"]
 _TITLE_WIDTH = 7.6
 
 
-def verdict(report, theorems):
+def verdict(report, theorems, *, width=_TITLE_WIDTH):
     """A plain-language title: what one step did at this λ, which λ would work, which
     theorems apply.
 
@@ -26,6 +29,8 @@ def verdict(report, theorems):
     ----------
     report : reprcourse.recovery.RecoveryConditions
     theorems : sequence of {1, 2, 3}
+    width : float
+        Inches of a title line (the text is wrapped to it at 11 pt).
 
     Returns
     -------
@@ -50,7 +55,20 @@ def verdict(report, theorems):
         failed = [h.statement for h in report.theorems[k] if not h.holds]
         lines.append(f"{theorem_title(k)} applies" if not failed else
                      f"{theorem_title(k)} does not apply: it needs {', '.join(failed)}")
-    return wrap("\n".join(lines), _TITLE_WIDTH, 11)
+    return wrap("\n".join(lines), width, 11)
+
+
+def _view(n_atoms, ylim, figsize, report_title, grid):
+    """The widget's :class:`OneStepView`: the book's frame, or a ``figsize`` figure laid out
+    once (constrained layout) with room for the longest title on the grid, then frozen."""
+    if figsize is None:
+        return OneStepView(n_atoms, ylim=ylim)
+    fig = new_figure(*_check_figsize(figsize))
+    view = OneStepView(n_atoms, ylim=ylim, ax=fig.add_subplot())
+    lines = max(report_title(*combo)[1].count("\n") + 1
+                for combo in itertools.product(*grid.values()))
+    _freeze_layout(fig, view.ax.title, lines=lines)
+    return view
 
 
 def _ratio(v, name):
@@ -59,7 +77,7 @@ def _ratio(v, name):
 
 def one_step_widget(*, lam_ratios=None, noise_ratios=(0.0, 0.125, 0.25, 0.375, 0.5, 0.75),
                     directions=("random", "worst case"), n_features=32, n_nonzero=4, seed=0,
-                    mode=None):
+                    mode=None, figsize=None, dpi=STATIC_DPI):
     """Chapter 3 widget: λ and the noise ‖ε‖₂ against one step on an orthogonal dictionary.
 
     One planted code ``h*`` (``τ = 1``, magnitudes in ``[1, 2]``, the smallest exactly 1) on a
@@ -77,6 +95,12 @@ def one_step_widget(*, lam_ratios=None, noise_ratios=(0.0, 0.125, 0.25, 0.375, 0
     seed : int
     mode : {"live", "static"}, optional
         See :func:`reprcourse.widgets.widget_mode`.
+    figsize : (width, height), optional
+        Inches of the frames (the book's size by default), e.g. a small figure for a slide,
+        where it is shown enlarged: laid out once for that size with room for the longest
+        title of the grid, then frozen.
+    dpi : int
+        Resolution of static frames (:data:`reprcourse.widgets.core.STATIC_DPI`).
 
     Returns
     -------
@@ -99,22 +123,28 @@ def one_step_widget(*, lam_ratios=None, noise_ratios=(0.0, 0.125, 0.25, 0.375, 0
     attacks = {"random": noise(1, n_features, 1.0, seed=rng)[0],
                "support": adversarial_noise(D, h[None], 1.0, target="support")[0],
                "off_support": adversarial_noise(D, h[None], 1.0, target="off_support")[0]}
-    view = OneStepView(n_features, ylim=2.0 + max(noise_ratios) + 0.3)
+    width = _TITLE_WIDTH if figsize is None else _check_figsize(figsize)[0]
 
-    def draw(lam, noise_level, direction):
+    def report_title(lam, noise_level, direction):
         target = ("random" if direction == "random" else
                   "support" if lam >= 0.5 else "off_support")
         report = recovery_conditions(D, h, noise_level * attacks[target], lam, 1.0)
-        view.update(h, report.z, report.code, lam, title=verdict(report, (1, 2)))
+        return report, verdict(report, (1, 2), width=width)
+
+    grid = {"lam": lam_ratios, "noise_level": noise_ratios, "direction": directions}
+    view = _view(n_features, 2.0 + max(noise_ratios) + 0.3, figsize, report_title, grid)
+
+    def draw(lam, noise_level, direction):
+        report, title = report_title(lam, noise_level, direction)
+        view.update(h, report.z, report.code, lam, title=title)
         return view
 
-    return interactive_figure(draw, {"lam": lam_ratios, "noise_level": noise_ratios,
-                                     "direction": directions},
+    return interactive_figure(draw, grid,
                               initial={"lam": closest(lam_ratios, 0.5),
                                        "noise_level": noise_ratios[0],
                                        "direction": directions[0]},
                               labels={"lam": "threshold λ / τ", "noise_level": "noise ‖ε‖₂ / τ",
-                                      "direction": "noise direction"}, mode=mode)
+                                      "direction": "noise direction"}, mode=mode, dpi=dpi)
 
 
 def _mu(v, name):
@@ -123,7 +153,7 @@ def _mu(v, name):
 
 def coherence_widget(*, mus=(0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15),
                      lam_ratios=(0.25, 0.5, 0.75), signs=("aligned", "random"), n_atoms=32,
-                     n_nonzero=4, M=1.5, seed=0, mode=None):
+                     n_nonzero=4, M=1.5, seed=0, mode=None, figsize=None, dpi=STATIC_DPI):
     """Chapter 3 widget: the coherence μ and λ against one step, no noise.
 
     For every μ on the grid an equicorrelated dictionary (every ``⟨d_i, d_j⟩ = μ``) and the
@@ -142,6 +172,12 @@ def coherence_widget(*, mus=(0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1,
     M : float >= 1
     seed : int
     mode : {"live", "static"}, optional
+    figsize : (width, height), optional
+        Inches of the frames (the book's size by default), e.g. a small figure for a slide,
+        where it is shown enlarged: laid out once for that size with room for the longest
+        title of the grid, then frozen.
+    dpi : int
+        Resolution of static frames (:data:`reprcourse.widgets.core.STATIC_DPI`).
 
     Returns
     -------
@@ -159,15 +195,22 @@ def coherence_widget(*, mus=(0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1,
     h = sparse_codes(1, n_atoms, n_nonzero, tau=1.0, M=M, signs="positive", seed=rng)[0]
     codes = {"aligned": h, "random": h * rng.choice([-1.0, 1.0], n_atoms)}
     dictionaries = {mu: equicorrelated_dictionary(n_atoms, mu, seed=seed) for mu in mus}
-    view = OneStepView(n_atoms, ylim=M * (1 + n_nonzero * max(mus)) + 0.3)
+    width = _TITLE_WIDTH if figsize is None else _check_figsize(figsize)[0]
+
+    def report_title(mu, lam, sign):
+        report = recovery_conditions(dictionaries[mu], codes[sign], None, lam, 1.0, M=M)
+        return report, verdict(report, (3,), width=width)
+
+    grid = {"mu": mus, "lam": lam_ratios, "sign": signs}
+    view = _view(n_atoms, M * (1 + n_nonzero * max(mus)) + 0.3, figsize, report_title, grid)
 
     def draw(mu, lam, sign):
-        report = recovery_conditions(dictionaries[mu], codes[sign], None, lam, 1.0, M=M)
-        view.update(codes[sign], report.z, report.code, lam, title=verdict(report, (3,)))
+        report, title = report_title(mu, lam, sign)
+        view.update(codes[sign], report.z, report.code, lam, title=title)
         return view
 
-    return interactive_figure(draw, {"mu": mus, "lam": lam_ratios, "sign": signs},
+    return interactive_figure(draw, grid,
                               initial={"mu": mus[0], "lam": closest(lam_ratios, 0.5),
                                        "sign": signs[0]},
                               labels={"mu": "coherence μ", "lam": "threshold λ / τ",
-                                      "sign": "signs of h*"}, mode=mode)
+                                      "sign": "signs of h*"}, mode=mode, dpi=dpi)

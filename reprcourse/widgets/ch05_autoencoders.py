@@ -8,14 +8,15 @@ from .._torch import to_numpy
 from .._validation import check_array
 from ..figures.ch05_autoencoders import DenoisingView
 from ..models.autoencoders import corrupt
-from .core import interactive_figure
+from .core import STATIC_DPI, interactive_figure
 
 __all__ = ["denoising_widget"]
 
 _KINDS = ("dropout", "gaussian")
 
 
-def denoising_widget(models, X, *, n_images=6, n_filters=16, shape=None, seed=0, mode=None):
+def denoising_widget(models, X, *, n_images=6, n_filters=16, shape=None, seed=0, mode=None,
+                     figsize=None, dpi=STATIC_DPI):
     """Chapter 5 widget: masking ν and Gaussian noise σ, each with its own slider.
 
     Every model corrupts the test digits the way it was trained and reconstructs them, once,
@@ -40,6 +41,11 @@ def denoising_widget(models, X, *, n_images=6, n_filters=16, shape=None, seed=0,
         Seeds the corruption of the test digits.
     mode : {"live", "static"}, optional
         See :func:`reprcourse.widgets.widget_mode`.
+    figsize : (width, height), optional
+        Inches of the frames (:class:`~reprcourse.figures.DenoisingView`; the book's size by
+        default), e.g. a small figure for a slide, where it is shown enlarged.
+    dpi : int
+        Resolution of static frames (:data:`reprcourse.widgets.core.STATIC_DPI`).
 
     Returns
     -------
@@ -68,7 +74,7 @@ def denoising_widget(models, X, *, n_images=6, n_filters=16, shape=None, seed=0,
     view = DenoisingView(X[:n_images], n_filters=n_filters, shape=shape,
                          title="Masking (ν) and Gaussian noise (σ): each model is trained and "
                                "tested\nwith its corruption; error = squared error against "
-                               "the clean digit")
+                               "the clean digit", figsize=figsize)
 
     def draw(nu, sigma):
         m_in, m_out, m_w, m_err = results["dropout", nu]
@@ -83,4 +89,4 @@ def denoising_widget(models, X, *, n_images=6, n_filters=16, shape=None, seed=0,
                               initial={"nu": levels["dropout"][len(levels["dropout"]) // 2],
                                        "sigma": levels["gaussian"][0]},
                               labels={"nu": "masking probability ν",
-                                      "sigma": "Gaussian noise σ"}, mode=mode)
+                                      "sigma": "Gaussian noise σ"}, mode=mode, dpi=dpi)

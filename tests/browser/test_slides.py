@@ -149,6 +149,9 @@ def check_widgets(page, deck) -> list[str]:
         sliders = widget.locator("input[type=range]")
         if sliders.count() == 0:
             problems.append(f"widget {w} (slide {index + 1}): no slider")
+        box = img.bounding_box()
+        if not box or box["height"] < 100 or not img.is_visible():
+            problems.append(f"widget {w} (slide {index + 1}): its frame is not shown ({box})")
         for s in range(sliders.count()):
             slider = sliders.nth(s)
             if slider.get_attribute("max") == "0":
