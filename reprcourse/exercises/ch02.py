@@ -160,9 +160,9 @@ def check_zero_code_threshold(zero_code_threshold, *, seed=None) -> CheckResult:
 
 
 #: What a passing lecture_update check cannot certify (printed after the ✓ line).
-LECTURE_UPDATE_NOTE = ("  (matching soft_threshold on these inputs is the numerical half; the "
-                       "deliverable\n   is the argument why the two rules agree for every z: "
-                       "see the Answer)")
+LECTURE_UPDATE_NOTE = ("  (matching soft_threshold on these inputs is the numerical half;\n"
+                       "   the deliverable is the argument why the two rules agree for every z:"
+                       "\n   see the Answer)")
 
 
 def check_lecture_update(lecture_update, *, seed=None) -> CheckResult:
