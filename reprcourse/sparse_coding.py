@@ -22,25 +22,21 @@ on a CPU, by default) and runs it from the engine room :mod:`reprcourse.solvers`
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
 from ._torch import as_tensor, common_dtype, give_back, like, to_numpy
 from ._validation import (check_array, check_choice, check_dictionary, check_int,
                           check_matching_features, check_nonnegative, check_problem,
-                          check_scalar, is_torch)
-from .solvers import lasso_lars, soft_threshold_, solve_lasso, squared_spectral_norm
+                          check_scalar)
+from .solvers import (gap_from_residual, lasso_lars, soft_threshold_, solve_lasso,
+                      squared_spectral_norm)
 
 __all__ = ["soft_threshold", "sparse_objective", "duality_gap", "lipschitz_constant",
            "mutual_coherence", "one_step_encode", "lasso_path", "ista", "fista",
            "sparse_encode"]
 
 
-# ---------------------------------------------------------------------------------------
-# Elementary pieces
-# ---------------------------------------------------------------------------------------
 def soft_threshold(x, tau):
     r"""Soft thresholding, the proximal operator of ``tau * |.|``.
 
@@ -99,9 +95,13 @@ def sparse_objective(X, D, H, lam) -> float:
     X, D, H = check_problem(X, D, H=H)
     lam = check_nonnegative(lam, "lam")
     X, D, H = (as_tensor(a).double() for a in (X, D, H))
+    return float(_objective_rows(X, D, H, lam).mean())
+
+
+def _objective_rows(X, D, H, lam):
+    """Per-row ``½‖x − D h‖² + λ‖h‖₁`` of tensors, (n,)."""
     R = X - H @ D.T                                                # (n, d) residuals
-    per_sample = 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)       # (n,)
-    return float(per_sample.mean())
+    return 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)             # (n,)
 
 
 def lipschitz_constant(D) -> float:
@@ -232,9 +232,6 @@ def lasso_path(X, D, lams, *, n_keep=0):
     return out
 
 
-# ---------------------------------------------------------------------------------------
-# The duality gap: how far a code is from the optimum, without knowing the optimum
-# ---------------------------------------------------------------------------------------
 def duality_gap(X, D, H, lam):
     r"""The lasso duality gap of every row of ``H``: a certificate of its distance to the optimum.
 
@@ -271,23 +268,10 @@ def duality_gap(X, D, H, lam):
     X, D, H = check_problem(X, D, H=H)
     lam = check_nonnegative(lam, "lam")
     X, D, H = (as_tensor(a).double() for a in (X, D, H))
-    return to_numpy(_gap_and_objective(X, D, H, lam)[0], np.float64)
+    _, gap = gap_from_residual(X, D, H, X - H @ D.T, lam)          # (n,)
+    return to_numpy(gap.clamp_min(0.0), np.float64)
 
 
-def _gap_and_objective(X, D, H, lam):
-    """Per-row duality gap and primal objective of tensors ``X, D, H`` (see duality_gap)."""
-    R = X - H @ D.T                                                # (n, d) residuals
-    primal = 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)           # (n,) P(h)
-    corr = (R @ D).abs().amax(1)                                   # (n,) ‖Dᵀr‖∞
-    s = torch.where(corr > lam, lam / corr.clamp_min(1e-300), torch.ones_like(corr))
-    theta_sq = (s * s) * (R * R).sum(1)                            # (n,) ‖θ‖²
-    dual = (s[:, None] * R * X).sum(1) - 0.5 * theta_sq            # ½‖x‖² − ½‖x − θ‖²
-    return (primal - dual).clamp_min(0.0), primal
-
-
-# ---------------------------------------------------------------------------------------
-# ISTA and FISTA: the lecture's loops, exactly
-# ---------------------------------------------------------------------------------------
 def ista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, step=None, callback=None):
     r"""ISTA (Daubechies, Defrise & De Mol 2004): the lecture's loop, all rows at once.
 
@@ -333,8 +317,9 @@ def ista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, step=None, callback=None)
         If an argument has the wrong type, or numpy arrays and tensors are mixed.
     """
     given = X                                                      # numpy in → numpy out
-    X, D, H, lam, n_iter, tol, alpha = _check_loop_args(X, D, H0, lam, n_iter, tol, step,
-                                                        callback)
+    X, D, H, lam, n_iter, tol, step = _check_loop_args(X, D, H0, lam, n_iter, tol, step,
+                                                       callback)
+    alpha = _one_over_L(D) if step is None else step               # the step α
     G = D.T @ D                                                    # (k, k) Gram matrix
     XD = X @ D                                                     # (n, k) correlations
     for k in range(1, n_iter + 1):
@@ -360,42 +345,29 @@ def fista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, restart=False, callback=
     with ``Y_1 = H_0`` and ``t_1 = 1``. The objective gap falls as ``O(1/k²)`` instead of
     ISTA's ``O(1/k)``. With ``restart=True`` a row's momentum is reset (``t = 1``) whenever
     its objective goes up (O'Donoghue & Candès 2015); rows are independent problems, each
-    with its own ``t``. Every iteration is exactly this update
-    with the step ``1/L``; for codes fast, use :func:`sparse_encode`.
+    with its own ``t``. Every iteration is exactly this update with the step ``1/L``; for
+    codes fast, use :func:`sparse_encode`.
 
     Parameters
     ----------
-    X : array of shape (n_samples, n_features)
-    D : array of shape (n_features, n_atoms)
-    lam : float >= 0
-        Sparsity weight λ.
-    n_iter : int >= 1
-        Maximum number of iterations.
-    tol : float >= 0
-        Stop once every row's :func:`duality_gap` is at most ``tol`` times its objective
-        (checked every 10 iterations); ``tol=0`` runs all ``n_iter`` iterations.
-    H0 : array of shape (n_samples, n_atoms), optional
-        Starting codes; zeros by default.
+    X, D, lam, n_iter, tol, H0, callback
+        As :func:`ista` (``callback(k, H)`` receives the iterates ``H_k``).
     restart : bool
-        Function-value restart of the momentum (O'Donoghue & Candès 2015).
-    callback : callable, optional
-        ``callback(k, H)`` after iteration ``k`` with the current codes ``H_k``.
+        Function-value restart of each row's momentum (O'Donoghue & Candès 2015).
 
     Returns
     -------
-    H : array of shape (n_samples, n_atoms)
-        Same kind as ``X``; float64 if ``X`` or ``D`` is float64, else float32.
+    H : array of shape (n_samples, n_atoms), as :func:`ista`
 
     Raises
     ------
-    ValueError
-        If shapes disagree, values are not finite, ``lam < 0`` or ``n_iter < 1``.
-    TypeError
-        If an argument has the wrong type, or numpy arrays and tensors are mixed.
+    ValueError, TypeError
+        As :func:`ista`; TypeError if ``restart`` is not True or False.
     """
     given = X                                                      # numpy in → numpy out
-    X, D, H, lam, n_iter, tol, alpha = _check_loop_args(X, D, H0, lam, n_iter, tol, None,
-                                                        callback)
+    X, D, H, lam, n_iter, tol, _ = _check_loop_args(X, D, H0, lam, n_iter, tol, None,
+                                                    callback)
+    alpha = _one_over_L(D)                                         # the step 1/L
     if not isinstance(restart, bool):
         raise TypeError(f"restart must be True or False, got {restart!r}")
     G = D.T @ D                                                    # (k, k)
@@ -420,21 +392,17 @@ def fista(X, D, lam, *, n_iter=1000, tol=1e-4, H0=None, restart=False, callback=
     return give_back(H, given)
 
 
-def _objective_rows(X, D, H, lam):
-    R = X - H @ D.T                                                # (n, d)
-    return 0.5 * (R * R).sum(1) + lam * H.abs().sum(1)             # (n,)
-
-
 def _certified(X, D, H, lam, tol, k, every=10):
     """Whether every row's relative duality gap is at most ``tol`` (checked every 10 steps)."""
     if tol <= 0 or k % every:
         return False
-    gap, primal = _gap_and_objective(X, D, H, lam)
+    primal, gap = gap_from_residual(X, D, H, X - H @ D.T, lam)     # (n,), (n,)
     return bool((gap <= tol * primal).all())
 
 
 def _check_loop_args(X, D, H0, lam, n_iter, tol, step, callback):
-    """Validate ista/fista's arguments; tensors ``X, D, H`` in the common dtype and the step."""
+    """Validate ista/fista's arguments; tensors ``X, D, H`` in the common dtype, and the step
+    (``None`` if not given)."""
     X, D, H0 = check_problem(X, D, H=H0)
     lam = check_nonnegative(lam, "lam")
     n_iter = check_int(n_iter, "n_iter", low=1)
@@ -445,17 +413,17 @@ def _check_loop_args(X, D, H0, lam, n_iter, tol, step, callback):
     Xt, Dt = as_tensor(X, dtype=dtype), as_tensor(D, dtype=dtype)
     H = (torch.zeros(X.shape[0], D.shape[1], dtype=dtype, device=Xt.device) if H0 is None
          else as_tensor(H0, dtype=dtype).clone())
-    if step is None:
-        L = squared_spectral_norm(Dt)                              # ‖D‖₂²
-        step = 1.0 / L if L > 0 else 1.0
-    else:
+    if step is not None:
         step = check_scalar(step, "step", low=0.0, low_open=True)
     return Xt, Dt, H, lam, n_iter, tol, step
 
 
-# ---------------------------------------------------------------------------------------
-# "Give me the codes": the fastest exact solver, the algorithm named
-# ---------------------------------------------------------------------------------------
+def _one_over_L(D):
+    """The step ``1/L``, ``L = ‖D‖₂²`` (1 for ``D = 0``, where every step is safe)."""
+    L = squared_spectral_norm(D)
+    return 1.0 / L if L > 0 else 1.0
+
+
 ALGORITHMS = ("lasso_lars", "fista", "ista")
 
 
@@ -518,12 +486,12 @@ def sparse_encode(X, D, lam, *, algorithm="lasso_lars", tol=1e-4, H0=None, n_ite
                              "neither H0 nor n_iter; use algorithm='fista' for a warm start")
         return lasso_lars(X, D, lam, tol=tol)
     n_iter = 10_000 if n_iter is None else n_iter
-    Xt, Dt, H, lam, n_iter, tol, alpha = _check_loop_args(X, D, H0, lam, n_iter, tol, None,
-                                                          None)
-    if algorithm == "fista":
+    Xt, Dt, H, lam, n_iter, tol, _ = _check_loop_args(X, D, H0, lam, n_iter, tol, None, None)
+    if algorithm == "fista":                                       # per-row steps, restarts
         options = dict(momentum=True, restart=True, mixed_precision=True, step=None)
     else:
-        options = dict(momentum=False, restart=False, mixed_precision=False, step=alpha)
+        options = dict(momentum=False, restart=False, mixed_precision=False,
+                       step=_one_over_L(Dt))
     H = solve_lasso(Xt, Dt, lam, H0=None if H0 is None else H, n_iter=n_iter, tol=tol,
                     **options)
     return give_back(H, X)

@@ -33,7 +33,6 @@ Usage: ``python scripts/build_slides.py [--out _build/slides] [--site _build/htm
 from __future__ import annotations
 
 import argparse
-import base64
 import html
 import json
 import os

@@ -1,6 +1,5 @@
 """Tests of reprcourse.solvers.engine: the lecture's iteration, only faster, and exact."""
 
-import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 
-import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 

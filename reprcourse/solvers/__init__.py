@@ -10,7 +10,8 @@ Chapters and users call :func:`reprcourse.sparse_encode`, which names the algori
 textbook loops the chapters teach are :func:`reprcourse.sparse_coding.ista` and ``fista``.
 """
 
-from .engine import soft_threshold_, solve_lasso, squared_spectral_norm
+from .engine import gap_from_residual, soft_threshold_, solve_lasso, squared_spectral_norm
 from .homotopy import lasso_lars
 
-__all__ = ["solve_lasso", "lasso_lars", "soft_threshold_", "squared_spectral_norm"]
+__all__ = ["solve_lasso", "lasso_lars", "soft_threshold_", "squared_spectral_norm",
+           "gap_from_residual"]

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import torch
 
 
-__all__ = ["solve_lasso", "soft_threshold_", "squared_spectral_norm"]
+__all__ = ["solve_lasso", "soft_threshold_", "squared_spectral_norm", "gap_from_residual"]
 
 
 @dataclass
@@ -128,18 +128,24 @@ def squared_spectral_norm(D):
     return float(torch.linalg.matrix_norm(D.double(), ord=2) ** 2)
 
 
-def _duality_gap(prob, H, R, rows):
-    r"""Per-row primal value ``P(h)`` and duality gap ``P(h) − D(θ) ≥ P(h) − P(h*) ≥ 0``.
+def gap_from_residual(X, D, H, R, lam):
+    r"""Per-row primal value ``P(h)`` and duality gap ``P(h) − D(θ) ≥ P(h) − P(h*) ≥ 0``,
+    the one implementation (:func:`reprcourse.sparse_coding.duality_gap` and the engine).
 
-    With the residual ``r`` and ``θ = s r``, ``s = min(1, λ/‖Dᵀ r‖∞)`` (dual feasible),
-    ``D(θ) = θᵀx − ½‖θ‖²``. (For a masked row ``Dᵀr`` equals ``(m ⊙ D)ᵀ r``.)
+    With the residual ``r = x − D h`` (rows of ``R``) and ``θ = s r``,
+    ``s = min(1, λ/‖Dᵀ r‖∞)`` (dual feasible), ``D(θ) = θᵀx − ½‖θ‖²``. (For a masked row
+    ``r = m ⊙ (x − D h)`` and ``Dᵀr`` equals ``(m ⊙ D)ᵀ r``.) Tensors, all rows at once.
     """
-    X, lam = prob.take(prob.X, rows), prob.lam
     rr, rx = torch.linalg.vecdot(R, R), torch.linalg.vecdot(R, X)  # ‖r‖², rᵀx
     primal = 0.5 * rr + lam * H.abs().sum(1)
-    corr = (R @ prob.D).abs().amax(1)                              # ‖Dᵀr‖∞
+    corr = (R @ D).abs().amax(1)                                   # ‖Dᵀr‖∞
     s = torch.where(corr > lam, lam / corr.clamp(min=torch.finfo(corr.dtype).tiny), 1.0)
     return primal, primal - (s * rx - 0.5 * s * s * rr)
+
+
+def _duality_gap(prob, H, R, rows):
+    """:func:`gap_from_residual` for the batch's ``rows`` of the problem."""
+    return gap_from_residual(prob.take(prob.X, rows), prob.D, H, R, prob.lam)
 
 
 def _prox_step(prob, batch, grad):

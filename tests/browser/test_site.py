@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from browser_helpers import (ROOT, Visit, describe_overflow, looks_like_file_name, overflowing,
                              record_offsite, static_widget_problems, toc_documents)
