@@ -87,7 +87,7 @@ def test_toc_documents_and_site_pages(tmp_path):
 def test_is_local():
     assert browser.is_local("http://127.0.0.1:8888/lab")
     assert browser.is_local("data:image/png;base64,AAAA")
-    assert not browser.is_local("https://cdn.jsdelivr.net/npm/x.js")
+    assert not browser.is_local("https://example.org/x.js")
 
 
 def test_file_name_alt_texts():

@@ -1,31 +1,23 @@
 """Fixtures of the slide check: a local server for ``_build/slides`` and headless Chromium.
 
-Kept apart from ``test_slides.py`` so that they can move into ``tests/browser/conftest.py``
-(shared with the site check) without touching the test. Chromium is Debian's
-``/usr/bin/chromium`` driven by playwright's Python API (never ``playwright install``); every
-request that leaves 127.0.0.1 is aborted and recorded.
+Built on the shared browser fixtures of ``tests/browser/conftest.py``: ``serve_dir`` for the
+server, pytest-playwright's ``browser`` (Debian's ``/usr/bin/chromium``, never
+``playwright install``) and ``record_offsite``, which aborts and records every request that
+would leave the machine.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_helpers import record_offsite
 
 ROOT = Path(__file__).resolve().parents[2]
 SLIDES = ROOT / "_build" / "slides"
-CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 720}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -41,28 +33,9 @@ def slides_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def slides_url(slides_dir):
-    """``http://127.0.0.1:PORT/`` serving the decks, for the module."""
-    handler = functools.partial(_Quiet, directory=str(slides_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    """Headless Chromium for the module (skipped when chromium or playwright is missing)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
+def slides_url(slides_dir, serve_dir):
+    """``http://127.0.0.1:PORT/`` serving the decks."""
+    return serve_dir(slides_dir)
 
 
 class PageLog:
@@ -75,24 +48,15 @@ class PageLog:
 
 
 @pytest.fixture
-def open_page(chromium_browser):
+def open_page(browser):
     """``open_page(url) -> (page, log)`` in a fresh 1280 × 720 context; closed afterwards."""
     contexts = []
 
     def opener(url):
-        context = chromium_browser.new_context(viewport=VIEWPORT)
+        context = browser.new_context(viewport=VIEWPORT)
         contexts.append(context)
         log = PageLog()
-
-        def guard(route):
-            host = urlparse(route.request.url).hostname
-            if route.request.url.startswith("data:") or host == "127.0.0.1":
-                route.continue_()
-            else:
-                log.offsite.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
+        log.offsite = record_offsite(context)
         page = context.new_page()
         page.on("console", lambda m: log.errors.append(f"console: {m.text}")
                 if m.type == "error" else None)

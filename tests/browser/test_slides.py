@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from _slides_fixtures import (ROOT, chromium_browser, open_page, slides_dir,  # noqa: F401
-                              slides_url)
+from _slides_fixtures import ROOT, open_page, slides_dir, slides_url  # noqa: F401
 
 DECKS = sorted(p.stem for p in (ROOT / "lectures" / "slides").glob("[0-9][0-9]_*.md"))
 SHOTS = ROOT / "_build" / "slides-check"
